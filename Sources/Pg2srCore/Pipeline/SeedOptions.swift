@@ -1,0 +1,28 @@
+public enum ProgressMode: String, Sendable, CaseIterable {
+    /// A live display on a terminal, plain lines otherwise.
+    case auto
+    case plain
+    case json
+    case none
+}
+
+/// Options of `pg2sr seed` beyond the plan.
+public struct SeedOptions: Sendable {
+    public var plan = PlanOptions()
+    /// `--snapshot NAME`: an externally exported snapshot.
+    public var snapshotName: String?
+    public var jobs = 4
+    public var lockWaitTimeoutMilliseconds = 10_000
+    public var runID: String?
+    public var resume = false
+    public var createTables = false
+    public var ddl = TableDDLOptions()
+    public var maxRateBytesPerSecond: Double?
+    public var sleepBetweenChunks: Double = 0
+    public var loadTimeoutSeconds = 3600
+    public var retry = RetryPolicy()
+    public var runRecordTable = "pg2sr_runs"
+    public var progress = ProgressMode.auto
+    public var progressIntervalSeconds: Double = 10
+    public init() {}
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Synchronization
+
+/// Line-oriented logging to stderr. Every line passes through `redact`, which masks the
+/// run's secrets (passwords) wherever they might have slipped into a message.
+public final class Logger: Sendable {
+    public enum Level: Int, Sendable { case debug, info, warning, error }
+
+    private let minimum: Level
+    private let secrets: Mutex<[String]>
+    private let output = Mutex(FileHandle.standardError)
+
+    public init(minimum: Level = .info) {
+        self.minimum = minimum
+        secrets = Mutex([])
+    }
+
+    /// Registers a value that must never be printed.
+    public func addSecret(_ secret: String) {
+        guard secret.count >= 1 else { return }
+        secrets.withLock { $0.append(secret) }
+    }
+
+    public func redact(_ text: String) -> String {
+        secrets.withLock { secrets in
+            secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "*****") }
+        }
+    }
+
+    public func debug(_ message: @autoclosure () -> String) { log(.debug, message()) }
+    public func info(_ message: @autoclosure () -> String) { log(.info, message()) }
+    public func warning(_ message: @autoclosure () -> String) { log(.warning, message()) }
+    public func error(_ message: @autoclosure () -> String) { log(.error, message()) }
+
+    /// Writes a line as is (after redaction), for progress and summaries.
+    public func raw(_ text: String) {
+        let data = Data(redact(text).utf8)
+        output.withLock { $0.write(data) }
+    }
+
+    private func log(_ level: Level, _ message: String) {
+        guard level.rawValue >= minimum.rawValue else { return }
+        let prefix: String
+        switch level {
+        case .debug: prefix = "debug: "
+        case .info: prefix = ""
+        case .warning: prefix = "warning: "
+        case .error: prefix = "error: "
+        }
+        raw("pg2sr: \(prefix)\(message)\n")
+    }
+}

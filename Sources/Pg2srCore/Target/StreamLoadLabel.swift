@@ -1,0 +1,28 @@
+/// Deterministic Stream Load labels: the same (run, table, chunk) always gets the same label,
+/// so a retry or a resumed run can never load a chunk twice (StarRocks refuses a label that
+/// a committed load already used). Labels must match `^[-\w]{1,128}$`.
+public enum StreamLoadLabel {
+    public static func make(runID: String, table: String, chunk: Int) -> String {
+        // Table names may hold anything; keep a readable ASCII part and a hash of the exact name.
+        let readable = String(table.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)) ? Character(scalar) : "_"
+        }.prefix(40))
+        let hash = String(fnv1a64(table), radix: 16)
+        return "pg2sr-\(runID)-\(readable)-\(hash)-\(chunk)"
+    }
+
+    /// Run ids are part of labels and job names: ASCII letters, digits, `_` and `-`.
+    public static func isValidRunID(_ runID: String) -> Bool {
+        !runID.isEmpty && runID.count <= 40
+            && runID.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
+    }
+
+    static func fnv1a64(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import Pg2srCore
+
+struct SeedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed",
+        abstract: "Copy the selected tables into StarRocks under one consistent snapshot."
+    )
+
+    @OptionGroup var sourceOptions: SourceOptions
+    @OptionGroup var targetOptions: TargetOptions
+    @OptionGroup var selection: SelectionOptions
+
+    @Option(help: ArgumentHelp("Use this exported snapshot instead of exporting one.", valueName: "name"))
+    var snapshot: String?
+    @Option(help: "Parallel workers (each a PostgreSQL session and a Stream Load).")
+    var jobs: Int = 4
+    @Option(help: ArgumentHelp("Give up waiting for a table lock after this long (default 10s).", valueName: "duration"))
+    var lockWaitTimeout: String = "10s"
+    @Option(help: ArgumentHelp("Name of the run (labels, run record); default: generated. Re-running an id resumes it.", valueName: "id"))
+    var runId: String?
+    @Flag(help: "Finish an interrupted or failed run (needs --run-id).")
+    var resume = false
+    @Flag(help: "Create the database and missing tables from the source's columns.")
+    var createTables = false
+    @Option(help: "replication_num of created tables (default: min(3, alive BEs)).")
+    var replicationNum: Int?
+    @Option(help: "BUCKETS of created tables (default: StarRocks decides).")
+    var buckets: Int?
+    @Option(name: .customLong("property"), help: ArgumentHelp("Extra table property for created tables: key=value (repeatable).", valueName: "key=value"))
+    var properties: [String] = []
+    @Option(help: ArgumentHelp("Overall read/load rate limit shared by all workers, e.g. 50MB/s.", valueName: "rate"))
+    var maxRate: String?
+    @Option(help: ArgumentHelp("Pause between chunks of each worker, e.g. 100ms.", valueName: "duration"))
+    var sleep: String?
+    @Option(help: "Stream Load timeout in seconds (StarRocks aborts a load running longer).")
+    var loadTimeout: Int = 3600
+    @Option(help: "Retries of a chunk after a transient failure.")
+    var retries: Int = 5
+    @Option(help: ArgumentHelp("Longest wait between retries.", valueName: "duration"))
+    var retryMaxWait: String = "30s"
+    @Option(help: "Run record table in the target database.")
+    var runRecordTable: String = "pg2sr_runs"
+    @Option(help: "Progress display: auto (live on a terminal), plain, json (one object per line on stdout), none.")
+    var progress: ProgressMode = .auto
+    @Option(help: ArgumentHelp("Seconds between plain/json progress lines.", valueName: "seconds"))
+    var progressInterval: Double = 10
+    @Option(help: "Print the run record at the end: text (summary only) or json (on stdout).")
+    var output: OutputFormat = .text
+
+    func run() throws {
+        let log = Logger()
+        try runReportingErrors(log: log) {
+            let target = try targetOptions.resolve(log: log)
+            var options = SeedOptions()
+            options.plan = try selection.planOptions()
+            options.snapshotName = snapshot
+            guard jobs >= 1 else { throw Pg2srError.usage("--jobs must be at least 1") }
+            options.jobs = jobs
+            options.lockWaitTimeoutMilliseconds = Int(try Quantity.seconds(lockWaitTimeout, option: "--lock-wait-timeout") * 1000)
+            options.runID = runId
+            options.resume = resume
+            if resume && runId == nil { throw Pg2srError.usage("--resume needs --run-id") }
+            options.createTables = createTables
+            options.ddl.replicationNumber = replicationNum
+            options.ddl.buckets = buckets
+            options.ddl.properties = try properties.map { entry in
+                guard let equals = entry.firstIndex(of: "=") else { throw Pg2srError.usage("--property '\(entry)' is not key=value") }
+                return (String(entry[..<equals]), String(entry[entry.index(after: equals)...]))
+            }
+            if let maxRate {
+                let rate = try Quantity.bytes(maxRate, option: "--max-rate")
+                guard rate > 0 else { throw Pg2srError.usage("--max-rate must be positive") }
+                options.maxRateBytesPerSecond = Double(rate)
+            }
+            if let sleep { options.sleepBetweenChunks = try Quantity.seconds(sleep, option: "--sleep") }
+            options.loadTimeoutSeconds = loadTimeout
+            options.retry.maxRetries = retries
+            options.retry.maxDelay = try Quantity.seconds(retryMaxWait, option: "--retry-max-wait")
+            options.runRecordTable = runRecordTable
+            options.progress = progress
+            options.progressIntervalSeconds = progressInterval
+
+            let cancellation = CancellationFlag()
+            let trap = SignalTrap(cancellation: cancellation, log: log)
+            defer { withExtendedLifetime(trap) {} }
+            let seed = SeedRun(source: sourceOptions.connector, target: target, options: options, log: log, cancellation: cancellation)
+            let record = try seed.run()
+            if output == .json { try printJSON(record) }
+        }
+    }
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
+}

@@ -1,0 +1,7 @@
+-- Chunk boundaries for --split-by: the column's quantiles in the snapshot (not equal-width
+-- ranges, which a skewed key makes uneven). {{table}}, {{column}} are quoted identifiers,
+-- {{sample}} a TABLESAMPLE clause or empty; $1 = float8[] of fractions.
+SELECT DISTINCT unnest(percentile_disc($1::float8[]) WITHIN GROUP (ORDER BY {{column}}))::text AS boundary
+FROM {{table}} {{sample}}
+WHERE {{column}} IS NOT NULL
+ORDER BY 1;

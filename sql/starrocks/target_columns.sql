@@ -1,0 +1,5 @@
+-- Columns of a target table, for the fit check before any data moves.
+SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY, ORDINAL_POSITION
+FROM information_schema.columns
+WHERE TABLE_SCHEMA = '{{database}}' AND TABLE_NAME = '{{table}}'
+ORDER BY ORDINAL_POSITION;
