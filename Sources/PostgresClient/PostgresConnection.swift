@@ -48,6 +48,18 @@ public final class PostgresConnection: @unchecked Sendable {
         return "\(String(cString: PQuser(handle)))@\(host):\(port)/\(String(cString: PQdb(handle)))"
     }
 
+    /// Host, port, user and database as connected (after PG* variables and defaults).
+    public var parameters: (host: String, port: String, user: String, database: String) {
+        (String(cString: PQhost(handle)), String(cString: PQport(handle)), String(cString: PQuser(handle)), String(cString: PQdb(handle)))
+    }
+
+    /// The password libpq used (from the conninfo, PGPASSWORD or .pgpass), if any.
+    public var password: String? {
+        guard let value = PQpass(handle) else { return nil }
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
+    }
+
     /// Runs one or more statements with the simple query protocol and returns the last result.
     @discardableResult
     public func execute(_ sql: String) throws -> PostgresResult {

@@ -14,6 +14,12 @@ struct SeedCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Use this exported snapshot instead of exporting one.", valueName: "name"))
     var snapshot: String?
+    @Option(help: ArgumentHelp("Create this logical replication slot (pgoutput) and copy under the snapshot it exports: the exact seam for Debezium.", valueName: "name"))
+    var slot: String?
+    @Option(help: ArgumentHelp("Publication for the slot (created for the selected tables if missing; default pg2sr_<slot>).", valueName: "name"))
+    var publication: String?
+    @Flag(help: "Set REPLICA IDENTITY FULL on selected tables that need it for lossless CDC (writes to the source schema).")
+    var setReplicaIdentityFull = false
     @Option(help: "Parallel workers (each a PostgreSQL session and a Stream Load).")
     var jobs: Int = 4
     @Option(help: ArgumentHelp("Give up waiting for a table lock after this long (default 10s).", valueName: "duration"))
@@ -56,6 +62,14 @@ struct SeedCommand: ParsableCommand {
             var options = SeedOptions()
             options.plan = try selection.planOptions()
             options.snapshotName = snapshot
+            if let slot {
+                if snapshot != nil { throw Pg2srError.usage("--slot and --snapshot exclude each other (the slot exports the snapshot)") }
+                var cdc = CDCHandoffOptions(slot: slot, publication: publication)
+                cdc.setReplicaIdentityFull = setReplicaIdentityFull
+                options.cdc = cdc
+            } else if publication != nil || setReplicaIdentityFull {
+                throw Pg2srError.usage("--publication and --set-replica-identity-full go with --slot")
+            }
             guard jobs >= 1 else { throw Pg2srError.usage("--jobs must be at least 1") }
             options.jobs = jobs
             options.lockWaitTimeoutMilliseconds = Int(try Quantity.seconds(lockWaitTimeout, option: "--lock-wait-timeout") * 1000)

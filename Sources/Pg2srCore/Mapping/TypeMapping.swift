@@ -51,9 +51,11 @@ public enum TypeMapping {
         case "uuid": mapping.starRocksType = "VARCHAR(36)"
         case "json", "jsonb":
             mapping.starRocksType = "JSON"
+            mapping.cdcExpression = "parse_json({})" // Debezium sends the JSON text as a string
             mapping.selectExpression = guardFor.reject(when: "octet_length(\(c)::text) > 16777216", reason: "JSON value larger than 16 MB (StarRocks JSON limit)", value: "left(\(c)::text, 40)", else: "\(c)::text")
         case "bytea":
             mapping.starRocksType = "VARBINARY(\(maxVarchar))"
+            mapping.cdcExpression = "to_binary({}, 'hex')" // binary.handling.mode=hex
             mapping.selectExpression = guardFor.reject(when: "octet_length(\(c)) > \(maxVarchar)", reason: "binary value longer than \(maxVarchar) bytes (StarRocks VARBINARY limit)", value: "octet_length(\(c))::text || ' bytes'", else: "encode(\(c), 'hex')")
         case "date":
             mapping.starRocksType = "DATE"
@@ -75,12 +77,16 @@ public enum TypeMapping {
         case "hstore":
             mapping.starRocksType = "JSON"
             mapping.selectExpression = "hstore_to_json(\(c))::text"
+            mapping.cdcExpression = "parse_json({})" // hstore.handling.mode=json sends a string
         case "array":
             (mapping.starRocksType, mapping.selectExpression) = try array(column, c, guardFor, table)
         default:
             switch column.baseTypeKind {
             case "e": mapping.starRocksType = "VARCHAR(256)"; mapping.selectExpression = "\(c)::text" // enum labels ≤ 63 bytes
-            case "c": mapping.starRocksType = "JSON"; mapping.selectExpression = "to_json(\(c))::text"
+            case "c":
+                mapping.starRocksType = "JSON"
+                mapping.selectExpression = "to_json(\(c))::text"
+                mapping.cdcExpression = "parse_json({})"
             default:
                 throw Pg2srError.usage("column \(table).\(PostgresSQL.quoteIdentifier(column.name)) has type \(column.declaredType), which pg2sr cannot map; choose one with --cast '\(table.qualifiedPlain).\(column.name)=varchar'")
             }

@@ -11,6 +11,8 @@ public struct SeedOptions: Sendable {
     public var plan = PlanOptions()
     /// `--snapshot NAME`: an externally exported snapshot.
     public var snapshotName: String?
+    /// `--slot`: take the snapshot exported by creating the replication slot for Debezium.
+    public var cdc: CDCHandoffOptions?
     public var jobs = 4
     public var lockWaitTimeoutMilliseconds = 10_000
     public var runID: String?

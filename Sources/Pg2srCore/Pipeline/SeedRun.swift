@@ -41,8 +41,18 @@ public final class SeedRun {
             return previous
         }
 
-        let snapshot: SnapshotProvider = try options.snapshotName.map { try ExternalSnapshot(name: $0, connector: source) }
-            ?? ExportedSnapshot(connector: source)
+        var publication: (name: String, created: Bool)?
+        let snapshot: SnapshotProvider
+        if let name = options.snapshotName {
+            snapshot = try ExternalSnapshot(name: name, connector: source)
+        } else if let cdc = options.cdc, previous == nil {
+            let prepared = try CDCHandoff(connector: source, options: cdc, log: log).prepare(selection: options.plan)
+            snapshot = prepared.snapshot
+            publication = (cdc.publication, prepared.createdPublication)
+        } else {
+            // A resumed run keeps the slot and start time it recorded; its data comes from a new snapshot.
+            snapshot = try ExportedSnapshot(connector: source)
+        }
         defer { snapshot.release() }
         log.info("snapshot \(snapshot.info.name) at LSN \(snapshot.info.walLSN), \(snapshot.info.serverTime)")
 
@@ -58,6 +68,8 @@ public final class SeedRun {
         var record = RunRecord(runID: runID, status: "running", snapshot: snapshot.info, publication: nil,
                                source: snapshot.catalogConnection.displayName, target: target.description,
                                startedAt: previous?.startedAt ?? RunRecordStore.now(), plan: plan)
+        record.publication = publication?.name ?? previous?.publication
+        record.createdPublication = publication?.created ?? previous?.createdPublication ?? false
         if let original = previous?.snapshot { record.snapshot = original } // keep the original start for CDC
         try writeRecord(records, record)
 

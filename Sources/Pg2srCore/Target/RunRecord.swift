@@ -8,6 +8,8 @@ public struct RunRecord: Codable, Sendable {
     public var status: String
     public var snapshot: SnapshotInfo?
     public var publication: String?
+    /// pg2sr created the publication (and so `cleanup` may drop it).
+    public var createdPublication = false
     public var source: String
     public var target: String
     public var startedAt: String
@@ -38,16 +40,17 @@ struct RunRecordStore {
         let values: [String?] = [
             record.runID, record.status, record.snapshot?.name, record.snapshot?.walLSN,
             record.snapshot.map { Self.datetime($0.serverTime) }, record.snapshot?.slotName, record.publication,
+            record.createdPublication ? "1" : "0",
             record.source, Self.datetime(record.startedAt), record.finishedAt.map(Self.datetime),
             String(record.totalRows), String(record.totalBytes), tablesJSON, planJSON, record.error,
         ]
-        let sql = "INSERT INTO \(StarRocksSQL.quoteIdentifier(table)) (`run_id`, `status`, `snapshot_name`, `snapshot_lsn`, `snapshot_time`, `slot_name`, `publication`, `source`, `started_at`, `finished_at`, `total_rows`, `total_bytes`, `tables_json`, `plan_json`, `error`) VALUES ("
+        let sql = "INSERT INTO \(StarRocksSQL.quoteIdentifier(table)) (`run_id`, `status`, `snapshot_name`, `snapshot_lsn`, `snapshot_time`, `slot_name`, `publication`, `created_publication`, `source`, `started_at`, `finished_at`, `total_rows`, `total_bytes`, `tables_json`, `plan_json`, `error`) VALUES ("
             + values.map(StarRocksSQL.literal).joined(separator: ", ") + ")"
         try connection.execute(sql)
     }
 
     func read(runID: String, target: String) throws -> RunRecord? {
-        let result = try connection.query("SELECT `run_id`, `status`, `snapshot_name`, `snapshot_lsn`, `snapshot_time`, `slot_name`, `publication`, `source`, `started_at`, `finished_at`, `total_rows`, `total_bytes`, `tables_json`, `plan_json`, `error` FROM \(StarRocksSQL.quoteIdentifier(table)) WHERE `run_id` = \(StarRocksSQL.quoteString(runID))")
+        let result = try connection.query("SELECT `run_id`, `status`, `snapshot_name`, `snapshot_lsn`, `snapshot_time`, `slot_name`, `publication`, `created_publication`, `source`, `started_at`, `finished_at`, `total_rows`, `total_bytes`, `tables_json`, `plan_json`, `error` FROM \(StarRocksSQL.quoteIdentifier(table)) WHERE `run_id` = \(StarRocksSQL.quoteString(runID))")
         guard !result.rows.isEmpty else { return nil }
         let decoder = JSONDecoder()
         func value(_ name: String) -> String? { result.value(0, name) }
@@ -57,6 +60,7 @@ struct RunRecordStore {
         }
         return RunRecord(
             runID: runID, status: value("status") ?? "", snapshot: snapshot, publication: value("publication"),
+            createdPublication: value("created_publication") == "1" || value("created_publication")?.lowercased() == "true",
             source: value("source") ?? "", target: target, startedAt: Self.iso(value("started_at") ?? ""),
             finishedAt: value("finished_at").map(Self.iso),
             totalRows: Int64(value("total_rows") ?? "") ?? 0, totalBytes: Int64(value("total_bytes") ?? "") ?? 0,

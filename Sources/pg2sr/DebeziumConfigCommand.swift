@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Pg2srCore
+
+extension DebeziumEnvelope: ExpressibleByArgument {}
+
+struct DebeziumConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "debezium-config",
+        abstract: "Print (or register) the Debezium PostgreSQL connector config for a run seeded with --slot."
+    )
+
+    enum Format: String, ExpressibleByArgument { case json, properties }
+
+    @OptionGroup var sourceOptions: SourceOptions
+    @OptionGroup var targetOptions: TargetOptions
+    @Option(help: "The run whose slot and publication the connector streams from.")
+    var runId: String
+    @Option(help: "Kafka topic prefix (topics are <prefix>.<schema>.<table>).")
+    var topicPrefix: String = "pg2sr"
+    @Option(help: "Connector name (default pg2sr-<run id>).")
+    var name: String?
+    @Option(help: "flat (ExtractNewRecordState, deletes rewritten) or raw (full envelope).")
+    var envelope: DebeziumEnvelope = .flat
+    @Option(help: "json (Kafka Connect REST body) or properties.")
+    var format: Format = .json
+    @Option(help: ArgumentHelp("Reference the source password in this file on the Connect worker (FileConfigProvider) instead of masking it.", valueName: "path"))
+    var passwordFile: String?
+    @Option(help: ArgumentHelp("Register the connector with this Kafka Connect REST URL and wait until it runs.", valueName: "url"))
+    var register: String?
+    @Option(help: "Run record table.")
+    var runRecordTable: String = "pg2sr_runs"
+
+    func run() throws {
+        let log = Logger()
+        try runReportingErrors(log: log) {
+            let target = try targetOptions.resolve(log: log)
+            let record = try RunRecords.read(target: target, runID: runId, table: runRecordTable)
+            let printed: DebeziumConfigBuilder.PasswordMode = passwordFile.map { .fileReference(path: $0, key: "password") } ?? .masked
+            let config = try DebeziumConfigBuilder.build(record: record, source: sourceOptions.connector, name: name,
+                                                         topicPrefix: topicPrefix, envelope: envelope, password: printed)
+            switch format {
+            case .json: FileHandle.standardOutput.write(try config.restJSON() + Data("\n".utf8))
+            case .properties: FileHandle.standardOutput.write(Data(config.propertiesText.utf8))
+            }
+            if let register {
+                let real = try DebeziumConfigBuilder.build(record: record, source: sourceOptions.connector, name: name, topicPrefix: topicPrefix,
+                                                           envelope: envelope, password: passwordFile == nil ? .real : printed)
+                if let password = real.password as String?, passwordFile == nil { log.addSecret(password) }
+                let client = KafkaConnectClient(baseURL: register)
+                try client.register(real)
+                try client.waitRunning(real.name)
+                log.info("connector \(real.name) is RUNNING on \(register), streaming slot \(real.slot)")
+            }
+        }
+    }
+}
