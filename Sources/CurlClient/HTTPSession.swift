@@ -177,7 +177,8 @@ private final class TransferContext {
         let name = line[..<colon].lowercased()
         var value = Substring(line[line.index(after: colon)...])
         while let first = value.first, first == " " || first == "\t" { value.removeFirst() }
-        while let last = value.last, last == "\r" || last == "\n" || last == " " { value.removeLast() }
+        // "\r\n" is one Character in Swift: test with isNewline, not == "\r".
+        while let last = value.last, last.isNewline || last == " " || last == "\t" { value.removeLast() }
         headers[name] = String(value)
     }
 }

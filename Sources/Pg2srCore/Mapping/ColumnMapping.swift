@@ -14,6 +14,9 @@ public struct ColumnMapping: Codable, Sendable, Equatable {
     public var selectExpression: String
     /// The PostgreSQL type it came from, for messages and DDL comments.
     public var sourceType: String
+    /// StarRocks expression the Stream Load `columns` header applies to the CSV field (`{}`
+    /// stands for it); nil = the field loads as is. See `TypeMapping.nullLiteralSafe`.
+    public var loadExpression: String? = nil
     /// StarRocks expression turning the Debezium JSON value (`{}` stands for it) into the
     /// column's value, when it cannot be loaded as is (e.g. `parse_json({})` for jsonb, which
     /// Debezium sends as a string). nil = the value loads as is.

@@ -22,7 +22,8 @@ public enum TypeMapping {
         let maxVarchar = target.maxVarcharBytes
         func varchar(_ bytes: Int) -> String { "VARCHAR(\(min(max(bytes, 1), maxVarchar)))" }
         func boundedText(_ expr: String) -> String {
-            guardFor.reject(when: "octet_length(\(expr)) > \(maxVarchar)", reason: "longer than \(maxVarchar) bytes (StarRocks VARCHAR limit)", value: "left(\(expr), 40)", else: expr)
+            guardFor.reject(when: "octet_length(\(expr)) > \(maxVarchar)", reason: "longer than \(maxVarchar) bytes (StarRocks VARCHAR limit)", value: "left(\(expr), 40)",
+                            else: nullLiteralSafe(expr, &mapping))
         }
 
         switch column.baseTypeCategory == "A" ? "array" : column.baseTypeName {
@@ -41,6 +42,7 @@ public enum TypeMapping {
             let declared = column.typmod > 4 ? column.typmod - 4 : 0 // typmod = n + VARHDRSZ
             if declared > 0 && declared * 4 <= maxVarchar {
                 mapping.starRocksType = varchar(declared * 4) // StarRocks counts bytes; UTF-8 needs up to 4 per character
+                mapping.selectExpression = nullLiteralSafe("\(c)::text", &mapping)
             } else {
                 mapping.starRocksType = varchar(maxVarchar)
                 mapping.selectExpression = boundedText(c)
@@ -82,7 +84,9 @@ public enum TypeMapping {
             (mapping.starRocksType, mapping.selectExpression) = try array(column, c, guardFor, table)
         default:
             switch column.baseTypeKind {
-            case "e": mapping.starRocksType = "VARCHAR(256)"; mapping.selectExpression = "\(c)::text" // enum labels ≤ 63 bytes
+            case "e":
+                mapping.starRocksType = "VARCHAR(256)" // enum labels are at most 63 bytes
+                mapping.selectExpression = nullLiteralSafe("\(c)::text", &mapping)
             case "c":
                 mapping.starRocksType = "JSON"
                 mapping.selectExpression = "to_json(\(c))::text"
@@ -93,6 +97,17 @@ public enum TypeMapping {
         }
         if mapping.keyPosition > 0 { try checkKeyType(mapping, table: table) }
         return mapping
+    }
+
+    /// StarRocks reads a CSV field that is `\N` as NULL even when it is enclosed in quotes (the
+    /// reader strips the quotes before the NULL check), so no CSV spelling of the text value
+    /// `\N` exists. Text that consists only of repetitions of `\N` therefore travels with one
+    /// more `\N`, and the Stream Load `columns` expression removes it again: an injective
+    /// encoding that leaves every other value untouched (and costs one prefix test per value).
+    static func nullLiteralSafe(_ expression: String, _ mapping: inout ColumnMapping) -> String {
+        let marker = "unhex('5C4E')" // `\N`, spelled without backslash-escaping rules
+        mapping.loadExpression = "if(left({}, 2) = \(marker) AND replace({}, \(marker), '') = '', substr({}, 3), {})"
+        return "CASE WHEN left(\(expression), 2) = '\\N' AND replace(\(expression), '\\N', '') = '' THEN \(expression) || '\\N' ELSE \(expression) END"
     }
 
     private static func numeric(_ column: SourceColumn, _ c: String, _ guardFor: ValueGuard, _ target: TargetCapabilities) -> (String, String) {

@@ -1,0 +1,92 @@
+"""Command line → Config."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Dict
+
+
+@dataclass
+class Config:
+    data_dir: str
+    host: str = "127.0.0.1"
+    mysql_port: int = 0
+    fe_http_port: int = 0
+    be_http_port: int = 0
+    be_count: int = 1
+    user: str = "root"
+    password: str = ""
+    mysql_version: str = "8.0.33"
+    starrocks_version: str = "3.3.0-standin"
+    discard: bool = False
+    max_body_mb: int = 102400            # BE streaming_load_max_mb (§1.4)
+    json_max_mb: int = 100               # BE streaming_load_max_batch_size_mb (§1.4)
+    label_keep_seconds: float = 259200   # FE label_keep_max_second (§3.3)
+    default_replication_num: int = 3     # FE default_replication_num (§8.3)
+    publish_delay_s: float = 2.0         # how long a "Publish Timeout" load stays COMMITTED
+    txn_clean_interval_s: float = 1.0    # BE transaction cleaner period (real: 30 s, §4)
+    empty_load_as_error: bool = True     # FE empty_load_as_error (§3.2)
+    error_log_lines: int = 50            # REPORT_ERROR_MAX_NUMBER in CSVScanner
+    verbose: bool = False
+    faults: Dict = field(default_factory=dict)
+
+    @property
+    def advertise_host(self) -> str:
+        """Host put into 307 Location headers and ErrorURLs."""
+        return "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+
+
+def _value(text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def parse_args(argv) -> Config:
+    p = argparse.ArgumentParser(prog="starrocks-standin",
+                                description="A faithful StarRocks stand-in (FE MySQL + FE HTTP + BE HTTP).")
+    p.add_argument("--data-dir", required=True)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--mysql-port", type=int, default=0)
+    p.add_argument("--fe-http-port", type=int, default=0)
+    p.add_argument("--be-http-port", type=int, default=0)
+    p.add_argument("--be-count", type=int, default=1)
+    p.add_argument("--user", default="root")
+    p.add_argument("--password", default=None, help="default: $STANDIN_PASSWORD or empty")
+    p.add_argument("--mysql-version", default="8.0.33", help="fake MySQL server version (8.0.33 or 5.1.0)")
+    p.add_argument("--starrocks-version", default="3.3.0-standin", help="answer of current_version()")
+    p.add_argument("--discard", action="store_true", help="count rows/bytes only, store nothing")
+    p.add_argument("--max-body-mb", type=int, default=102400)
+    p.add_argument("--json-max-mb", type=int, default=100)
+    p.add_argument("--label-keep-seconds", type=float, default=259200)
+    p.add_argument("--default-replication-num", type=int, default=3)
+    p.add_argument("--publish-delay-s", type=float, default=2.0)
+    p.add_argument("--txn-clean-interval-s", type=float, default=1.0)
+    p.add_argument("--no-empty-load-error", action="store_true",
+                   help="like FE empty_load_as_error=false: an empty load succeeds")
+    p.add_argument("--error-log-lines", type=int, default=50)
+    p.add_argument("--verbose", action="store_true")
+    p.add_argument("--fault", action="append", default=[], metavar="KEY=VALUE",
+                   help="initial fault setting, same keys as POST /_standin/faults (repeatable)")
+    p.add_argument("--faults-json", default=None, help="initial faults as a JSON object")
+    a = p.parse_args(argv)
+    faults: Dict = {}
+    if a.faults_json:
+        faults.update(json.loads(a.faults_json))
+    for kv in a.fault:
+        k, _, v = kv.partition("=")
+        faults[k.strip()] = _value(v) if v else True
+    password = a.password if a.password is not None else os.environ.get("STANDIN_PASSWORD", "")
+    if a.be_count < 1:
+        p.error("--be-count must be >= 1")
+    return Config(data_dir=a.data_dir, host=a.host, mysql_port=a.mysql_port, fe_http_port=a.fe_http_port,
+                  be_http_port=a.be_http_port, be_count=a.be_count, user=a.user, password=password,
+                  mysql_version=a.mysql_version, starrocks_version=a.starrocks_version, discard=a.discard,
+                  max_body_mb=a.max_body_mb, json_max_mb=a.json_max_mb,
+                  label_keep_seconds=a.label_keep_seconds, default_replication_num=a.default_replication_num,
+                  publish_delay_s=a.publish_delay_s, txn_clean_interval_s=a.txn_clean_interval_s,
+                  empty_load_as_error=not a.no_empty_load_error, error_log_lines=a.error_log_lines,
+                  verbose=a.verbose, faults=faults)
