@@ -120,8 +120,11 @@ class StandIn:
     # -- MySQL protocol
     def connect(self, database: str | None = None):
         import pymysql
+        import pymysql.converters
+        # Keep the encoders, drop the decoders: every value comes back as the text StarRocks sent.
+        text_only = {k: v for k, v in pymysql.converters.conversions.items() if not isinstance(k, int)}
         return pymysql.connect(host="127.0.0.1", port=self.mysql_port, user=self.user, password=self.password,
-                               database=database, autocommit=True, conv={})
+                               database=database, autocommit=True, conv=text_only)
 
     def query(self, sql: str, database: str | None = None) -> list[tuple]:
         with self.connect(database) as connection, connection.cursor() as cursor:

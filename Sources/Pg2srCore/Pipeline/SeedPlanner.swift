@@ -4,6 +4,8 @@ import PostgresClient
 struct SeedPlanner {
     let connection: PostgresConnection
     let options: PlanOptions
+    /// Locks the selected tables (ACCESS SHARE, bounded wait) before reading their sizes.
+    let locking: TableLocker
 
     func plan(log: Logger) throws -> (SeedPlan, [SourceTable]) {
         let catalog = SourceCatalog(connection: connection)
@@ -11,7 +13,8 @@ struct SeedPlanner {
         do {
             let candidates = try catalog.tables()
             let selected = try options.selection.resolve(in: candidates) { try catalog.foreignKeyTargets(of: $0) }
-            tables = try catalog.withColumns(selected)
+            try locking.lock(selected, on: connection)
+            tables = try catalog.withColumns(try catalog.withSizes(selected))
         } catch let error as PostgresError {
             throw error.asSourceError("cannot read the source catalog")
         }

@@ -56,13 +56,13 @@ public final class SeedRun {
         defer { snapshot.release() }
         log.info("snapshot \(snapshot.info.name) at LSN \(snapshot.info.walLSN), \(snapshot.info.serverTime)")
 
-        var (plan, tables) = try SeedPlanner(connection: snapshot.catalogConnection, options: options.plan).plan(log: log)
+        let locker = TableLocker(connector: source, timeoutMilliseconds: options.lockWaitTimeoutMilliseconds)
+        var (plan, _) = try SeedPlanner(connection: snapshot.catalogConnection, options: options.plan, locking: locker).plan(log: log)
         if let previousPlan = previous?.plan {
             // A resumed run keeps its chunks (hence its labels): only the missing ones load.
             plan = try Self.reuse(previousPlan, over: plan)
             log.info("resuming run \(runID): \(plan.chunkCount) chunks, those already committed are skipped (data of new chunks is read from a new snapshot)")
         }
-        try lockTables(tables, snapshot: snapshot)
         try prepareTargetTables(plan, session: session, replication: replication)
 
         var record = RunRecord(runID: runID, status: "running", snapshot: snapshot.info, publication: nil,
@@ -115,33 +115,6 @@ public final class SeedRun {
         do { try records.write(record) } catch {
             throw Pg2srError.target("cannot write the run record: \(error)")
         }
-    }
-
-    /// ACCESS SHARE on every table, in the snapshot transaction, bounded by the lock wait
-    /// timeout: a reader queued behind an exclusive lock would block every session after it.
-    private func lockTables(_ tables: [SourceTable], snapshot: SnapshotProvider) throws {
-        let connection = snapshot.catalogConnection
-        do {
-            try connection.execute("SET LOCAL lock_timeout = \(options.lockWaitTimeoutMilliseconds)")
-        } catch let error as PostgresError { throw error.asSourceError("cannot set lock_timeout") }
-        for table in tables {
-            do {
-                try connection.execute("LOCK TABLE \(table.name.sqlIdentifier) IN ACCESS SHARE MODE")
-            } catch let error as PostgresError {
-                guard error.isLockTimeout else { throw error.asSourceError("cannot lock table \(table.name)") }
-                throw Pg2srError.source("table \(table.name) is locked by another session\(lockHolders(table)): gave up after --lock-wait-timeout \(options.lockWaitTimeoutMilliseconds) ms without blocking anyone")
-            }
-        }
-        _ = try? connection.execute("SET LOCAL lock_timeout = 0")
-    }
-
-    private func lockHolders(_ table: SourceTable) -> String {
-        guard let connection = try? source.connect(role: "lock check"),
-              let result = try? connection.query(SQLFile.text("postgres/lock_holders"), [table.oid]) else { return "" }
-        let holders = result.rows.indices.filter { result.value($0, "granted") == "t" }.map {
-            "pid \(result.value($0, "pid") ?? "?") (\(result.value($0, "mode") ?? "?"))"
-        }
-        return holders.isEmpty ? "" : " (\(holders.joined(separator: ", ")))"
     }
 
     /// Creates missing tables (`--create-tables`) and checks existing ones fit, before any data moves.

@@ -55,8 +55,8 @@ struct SourceCatalog {
                 name: TableName(schema: result.value(row, "schema_name")!, name: result.value(row, "table_name")!),
                 kind: result.value(row, "kind")!,
                 isPartition: result.value(row, "is_partition") == "t",
-                tableBytes: Int64(result.value(row, "table_bytes") ?? "0") ?? 0,
-                heapBlocks: Int64(result.value(row, "heap_blocks") ?? "0") ?? 0,
+                tableBytes: 0,
+                heapBlocks: 0,
                 estimatedRows: Int64(result.value(row, "estimated_rows") ?? "0") ?? 0,
                 replicaIdentity: result.value(row, "replica_identity") ?? "d",
                 canSelect: result.value(row, "can_select") == "t"
@@ -89,6 +89,21 @@ struct SourceCatalog {
         return tables.map { table in
             var table = table
             table.columns = columnsByTable[table.oid] ?? []
+            return table
+        }
+    }
+
+    /// Fills in the sizes of `tables` (lock them first: this opens the relations).
+    func withSizes(_ tables: [SourceTable]) throws -> [SourceTable] {
+        guard !tables.isEmpty else { return [] }
+        let result = try connection.query(SQLFile.text("postgres/table_sizes"), [oidArray(tables.map(\.oid))])
+        var sizes: [String: (Int64, Int64)] = [:]
+        for row in result.rows.indices {
+            sizes[result.value(row, "oid")!] = (Int64(result.value(row, "table_bytes") ?? "0") ?? 0, Int64(result.value(row, "heap_blocks") ?? "0") ?? 0)
+        }
+        return tables.map { table in
+            var table = table
+            (table.tableBytes, table.heapBlocks) = sizes[table.oid] ?? (0, 0)
             return table
         }
     }

@@ -117,6 +117,14 @@ class ArrayLit(Expr):
 
 
 AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "ANY_VALUE"}
+# Scalar functions `call_function` implements; anything else is an analysis error, as in the FE
+# ("No matching function with signature: ..."), found when a load is planned, not per row.
+SCALAR_FUNCTIONS = {"ABS", "ARRAY_LENGTH", "CARDINALITY", "CEIL", "CEILING", "CHARACTER_LENGTH", "CHAR_LENGTH", "COALESCE", "CONCAT", "CONCAT_WS", "CURDATE", "CURRENT_DATE", "CURRENT_TIMESTAMP", "DATE", "DATE_FORMAT", "DAY", "DAYOFMONTH", "ENDS_WITH", "FLOOR", "FROM_UNIXTIME", "GREATEST", "HEX", "HEX_DECODE_BINARY", "HOUR", "IF", "IFNULL", "ISNULL", "JSON_PARSE", "LCASE", "LEAST", "LEFT", "LENGTH", "LOCALTIME", "LOCALTIMESTAMP", "LOWER", "LTRIM", "MD5", "MINUTE", "MONTH", "NOW", "NULLIF", "NVL", "OCTET_LENGTH", "PARSE_JSON", "REPLACE", "REVERSE", "RIGHT", "ROUND", "RTRIM", "SECOND", "STARTS_WITH", "STRLEFT", "STRRIGHT", "STR_TO_DATE", "SUBSTR", "SUBSTRING", "SYSDATE", "TO_BINARY", "TO_DATE", "TRIM", "TRUNCATE", "UCASE", "UNHEX", "UNIX_TIMESTAMP", "UPPER", "UUID", "YEAR"}
+
+
+def unknown_functions(e: "Expr") -> List[str]:
+    """Names of functions in `e` that the stand-in (and so this emulation of StarRocks) lacks."""
+    return [n.name.lower() for n in walk(e) if isinstance(n, Func) and n.name not in SCALAR_FUNCTIONS and n.name not in AGGREGATES]
 
 
 def walk(e: Expr):
@@ -789,6 +797,17 @@ def call_function(name: str, args: List[TV], env: Env) -> TV:
         if start < 0:
             return "", None
         return s[start:start + max(ln, 0)], None
+    if name in ("LEFT", "RIGHT", "STRLEFT", "STRRIGHT"):
+        if any(v is None for v in vals):
+            return None, None
+        s = to_text(vals[0], args[0][1])
+        ln = max(int(_to_number(vals[1]) or 0), 0)
+        return (s[:ln] if name in ("LEFT", "STRLEFT") else (s[len(s) - ln:] if ln else "")), None
+    if name in ("STARTS_WITH", "ENDS_WITH"):
+        if any(v is None for v in vals):
+            return None, None
+        s, affix = to_text(vals[0], args[0][1]), to_text(vals[1], args[1][1])
+        return (s.startswith(affix) if name == "STARTS_WITH" else s.endswith(affix)), None
     if name == "REPLACE":
         if any(v is None for v in vals):
             return None, None

@@ -26,7 +26,8 @@ from typing import Any, List, Optional, Tuple
 
 from . import values as V
 from .catalog import Table
-from .expressions import (Col, Env, EvalError, Expr, ExprParser, evaluate, column_refs, to_text, truth)
+from .expressions import (Col, Env, EvalError, Expr, ExprParser, evaluate, column_refs, to_text, truth,
+                          unknown_functions)
 from .sqltokens import SqlError, TokenStream
 
 OK, FILTERED, UNSELECTED = 0, 1, 2
@@ -53,6 +54,9 @@ def parse_columns(text: str) -> List[ColumnSpec]:
             name = ts.ident()
             if ts.accept_op("="):
                 e = ExprParser(ts).parse()
+                missing = unknown_functions(e)
+                if missing:
+                    raise PlanError(f"No matching function with signature: {missing[0]}.")
                 out.append(ColumnSpec(name, e, text[start:ts.cur.pos].strip().rstrip(",")))
             else:
                 out.append(ColumnSpec(name))
