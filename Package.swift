@@ -41,6 +41,6 @@ let package = Package(
             name: "pg2sr",
             dependencies: ["Pg2srCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "Pg2srCoreTests", dependencies: ["Pg2srCore"]),
+        .testTarget(name: "Pg2srCoreTests", dependencies: ["Pg2srCore", "KafkaClient"]),
     ]
 )

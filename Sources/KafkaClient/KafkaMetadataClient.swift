@@ -35,6 +35,9 @@ public final class KafkaMetadataClient: @unchecked Sendable {
             ("enable.auto.commit", "false"),
             // A metadata request for a missing topic must not create it.
             ("allow.auto.create.topics", "false"),
+            // Reconnect to a restarted broker within a second, not librdkafka's 10 s maximum backoff.
+            ("reconnect.backoff.ms", "100"),
+            ("reconnect.backoff.max.ms", "1000"),
         ]
         properties += config.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         properties.append(("bootstrap.servers", brokers))
@@ -116,60 +119,85 @@ public final class KafkaMetadataClient: @unchecked Sendable {
 
     /// The low (first kept) and high (next to be written) offsets of one partition.
     public func watermarks(topic: String, partition: Int32) throws -> (low: Int64, high: Int64) {
-        var low: Int64 = -1
-        var high: Int64 = -1
-        let code = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, Int32(timeoutMilliseconds))
-        try check(code, "watermarks of \(topic)[\(partition)]", topic: topic)
-        return (low, high)
+        try watermarks(topic: topic, partitions: [partition])[partition]!
+    }
+
+    /// The low and high offsets of several partitions, two requests in all.
+    ///
+    /// Asked as offsets for the times -2 (earliest) and -1 (latest), not with
+    /// `rd_kafka_query_watermark_offsets`: in librdkafka before 2.3.0 that call ignores its timeout
+    /// and blocks until the partition's leader is back (librdkafka#2588, measured here with 2.0.2:
+    /// stopped broker, call still blocked after 8 minutes). The high offset is what a consumer
+    /// with this client's `isolation.level` would read up to (librdkafka default read_committed:
+    /// the last stable offset, the high watermark when no transaction is open).
+    public func watermarks(topic: String, partitions: [Int32]) throws -> [Int32: (low: Int64, high: Int64)] {
+        let lows = try listOffsets(topic: topic, partitions: partitions, at: -2, "low watermarks") // RD_KAFKA_OFFSET_BEGINNING
+        let highs = try listOffsets(topic: topic, partitions: partitions, at: -1, "high watermarks") // RD_KAFKA_OFFSET_END
+        var result: [Int32: (low: Int64, high: Int64)] = [:]
+        for (partition, low) in lows {
+            guard let low, let high = highs[partition] ?? nil else {
+                throw KafkaError(kind: .other, message: "Kafka watermarks of \(topic)[\(partition)]: no offset in the answer")
+            }
+            result[partition] = (low, high)
+        }
+        return result
     }
 
     /// For each partition: the earliest offset whose timestamp is >= `timestampMilliseconds`
-    /// (Unix epoch ms), or nil when the partition holds no such message yet.
+    /// (Unix epoch ms), or nil when the partition holds no such message yet (also when it is empty).
     public func offsets(forTimestamp timestampMilliseconds: Int64, topic: String, partitions: [Int32]) throws -> [Int32: Int64?] {
         // Negative timestamps are ListOffsets' special values (-1 latest, -2 earliest), not times.
         guard timestampMilliseconds >= 0 else {
             throw KafkaError(kind: .other, message: "Kafka offsets for a time: timestamp \(timestampMilliseconds) is negative")
         }
-        let unique = Array(Set(partitions)).sorted() // duplicates are not supported by librdkafka
+        return try listOffsets(topic: topic, partitions: partitions, at: timestampMilliseconds,
+                               "offsets for time \(timestampMilliseconds)")
+    }
+
+    /// Where to start consuming every partition of `topic` so that no message with a timestamp
+    /// >= `timestampMilliseconds` is missed: the offset for the time, else the high watermark.
+    /// The high watermarks are read first: a message written between the two questions is then
+    /// at or after the watermark, so it is not skipped.
+    public func startOffsets(forTimestamp timestampMilliseconds: Int64, topic: String) throws -> [Int32: Int64] {
+        let partitions = try partitions(of: topic)
+        let highs = try listOffsets(topic: topic, partitions: partitions, at: -1, "high watermarks") // RD_KAFKA_OFFSET_END
+        let found = try offsets(forTimestamp: timestampMilliseconds, topic: topic, partitions: partitions)
+        var result: [Int32: Int64] = [:]
+        for partition in partitions {
+            guard let offset = (found[partition] ?? nil) ?? (highs[partition] ?? nil) else {
+                throw KafkaError(kind: .other, message: "Kafka high watermark of \(topic)[\(partition)]: no offset in the answer")
+            }
+            result[partition] = offset
+        }
+        return result
+    }
+
+    // MARK: - Internals
+
+    /// One ListOffsets round (`rd_kafka_offsets_for_times`, which keeps to its timeout): for each
+    /// partition the offset for `time` (ms, or -1 latest / -2 earliest), nil where there is none.
+    private func listOffsets(topic: String, partitions: [Int32], at time: Int64, _ what: String) throws -> [Int32: Int64?] {
+        let unique = Array(Set(partitions)).sorted() // librdkafka does not support duplicates
         guard !unique.isEmpty else { return [:] }
         guard let list = rd_kafka_topic_partition_list_new(Int32(clamping: unique.count)) else {
             throw KafkaError(kind: .other, message: "out of memory")
         }
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for partition in unique {
-            rd_kafka_topic_partition_list_add(list, topic, partition).pointee.offset = timestampMilliseconds
+            rd_kafka_topic_partition_list_add(list, topic, partition).pointee.offset = time
         }
         let code = rd_kafka_offsets_for_times(handle, list, Int32(timeoutMilliseconds))
-        try check(code, "offsets for time \(timestampMilliseconds) of \(topic)", topic: topic)
+        try check(code, "\(what) of \(topic)[\(unique.map(String.init).joined(separator: ","))]", topic: topic)
         var result: [Int32: Int64?] = [:]
         for index in 0..<Int(list.pointee.cnt) {
             let element = list.pointee.elems[index]
             if element.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                try check(element.err, "offsets for time \(timestampMilliseconds) of \(topic)[\(element.partition)]", topic: topic)
+                try check(element.err, "\(what) of \(topic)[\(element.partition)]", topic: topic)
             }
             result[element.partition] = element.offset >= 0 ? element.offset : nil // -1: no message at/after the time
         }
         return result
     }
-
-    /// Where to start consuming every partition of `topic` so that no message with a timestamp
-    /// >= `timestampMilliseconds` is missed: the offset for the time, else the high watermark.
-    /// The watermarks are read first, so a message written between the two questions is not skipped.
-    public func startOffsets(forTimestamp timestampMilliseconds: Int64, topic: String) throws -> [Int32: Int64] {
-        let partitions = try partitions(of: topic)
-        var highs: [Int32: Int64] = [:]
-        for partition in partitions {
-            highs[partition] = try watermarks(topic: topic, partition: partition).high
-        }
-        let found = try offsets(forTimestamp: timestampMilliseconds, topic: topic, partitions: partitions)
-        var result: [Int32: Int64] = [:]
-        for partition in partitions {
-            result[partition] = (found[partition] ?? nil) ?? highs[partition]!
-        }
-        return result
-    }
-
-    // MARK: - Internals
 
     private func withMetadata<R>(topic: String?, _ body: (rd_kafka_metadata_t) throws -> R) throws -> R {
         var topicHandle: OpaquePointer?
