@@ -11,7 +11,8 @@ struct Pg2srCommand: ParsableCommand {
         Exit codes: 0 success, 64 usage, 65 data rejected or verification mismatch, 66 source (PostgreSQL) error,
         69 target (StarRocks) error, 70 Kafka / Kafka Connect error, 130 / 143 interrupted (SIGINT / SIGTERM).
         """,
-        subcommands: [SeedCommand.self, PlanCommand.self, DDLCommand.self, DebeziumConfigCommand.self]
+        subcommands: [SeedCommand.self, PlanCommand.self, DDLCommand.self, DebeziumConfigCommand.self,
+                      RoutineLoadCommand.self, StatusCommand.self, CleanupCommand.self]
     )
 }
 

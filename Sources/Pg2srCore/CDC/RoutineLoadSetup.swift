@@ -1,0 +1,139 @@
+import Foundation
+import KafkaClient
+import MySQLClient
+
+/// `pg2sr routine-load`: one Routine Load job per table of a run, each starting, per partition,
+/// at the first Kafka offset whose timestamp is at or after (the run's recorded start time −
+/// skew margin), so that CDC replays everything the snapshot may lack. Kafka timestamps are
+/// Connect's produce time, later than the commit: starting early only replays changes, which
+/// converge on Primary Key tables; starting late would lose them.
+public struct RoutineLoadOptions: Sendable {
+    public var brokers: String
+    public var topicPrefix = "pg2sr"
+    public var envelope = DebeziumEnvelope.flat
+    public var skewMarginSeconds: Double = 60
+    public var dryRun = false
+    /// Create jobs for Duplicate Key tables too (their updates/deletes cannot converge).
+    public var includeDuplicateKeyTables = false
+    /// librdkafka properties for both pg2sr's lookups and the jobs (`property.*`).
+    public var kafkaProperties: [String: String] = [:]
+    public init(brokers: String) { self.brokers = brokers }
+}
+
+public struct RoutineLoadReport: Sendable, Codable {
+    public var table: String
+    public var job: String
+    public var topic: String
+    /// created, exists, skipped (Duplicate Key), planned (dry run)
+    public var action: String
+    public var state: String?
+    public var offsets: [String: Int64]
+    public var note: String?
+}
+
+public struct RoutineLoadSetup {
+    let target: StarRocksTarget
+    let options: RoutineLoadOptions
+    let log: Logger
+
+    public init(target: StarRocksTarget, options: RoutineLoadOptions, log: Logger) {
+        self.target = target
+        self.options = options
+        self.log = log
+    }
+
+    public func run(record: RunRecord) throws -> [RoutineLoadReport] {
+        guard let plan = record.plan, let snapshot = record.snapshot else {
+            throw Pg2srError.usage("run \(record.runID) has no plan or snapshot in its run record")
+        }
+        guard let start = Self.epochMilliseconds(snapshot.serverTime) else {
+            throw Pg2srError.target("run \(record.runID) has an unreadable snapshot time '\(snapshot.serverTime)'")
+        }
+        let from = start - Int64(options.skewMarginSeconds * 1000)
+        let kafka: KafkaMetadataClient
+        do {
+            kafka = try KafkaMetadataClient(brokers: options.brokers, config: options.kafkaProperties)
+        } catch let error as KafkaError {
+            throw Pg2srError.cdc(error.message)
+        }
+        let session = try TargetSession(target: target)
+        try session.useDatabase(create: false)
+        let existing = try existingJobs(session)
+
+        var reports: [RoutineLoadReport] = []
+        for table in plan.tables {
+            let topic = DebeziumConfig.topic(prefix: options.topicPrefix, table: table.source)
+            let name = RoutineLoadJob.name(runID: record.runID, table: table.targetTable)
+            if table.keyColumns.isEmpty && !options.includeDuplicateKeyTables {
+                log.warning("no Routine Load job for \(table.source): its target \(table.targetTable) is a DUPLICATE KEY table, where updates and deletes cannot apply and replayed inserts would duplicate rows (seed it with --key, or pass --include-duplicate-key-tables)")
+                reports.append(RoutineLoadReport(table: table.source.description, job: name, topic: topic, action: "skipped", offsets: [:],
+                                                 note: "DUPLICATE KEY table"))
+                continue
+            }
+            if let job = existing[name] {
+                guard job.table == table.targetTable else {
+                    throw Pg2srError.target("Routine Load job name clash: \(target.database).\(name) exists for table \(job.table), not \(table.targetTable)")
+                }
+                if job.isActive {
+                    reports.append(RoutineLoadReport(table: table.source.description, job: name, topic: topic, action: "exists", state: job.state, offsets: [:]))
+                    continue
+                }
+            }
+            let offsets: [Int32: Int64]
+            do {
+                offsets = try kafka.startOffsets(forTimestamp: from, topic: topic)
+            } catch let error as KafkaError where error.kind == .topicNotFound {
+                throw Pg2srError.cdc("Kafka topic \(topic) does not exist: is the Debezium connector running (pg2sr debezium-config --register) and has it seen a change of \(table.source)?")
+            } catch let error as KafkaError {
+                throw Pg2srError.cdc(error.message)
+            }
+            let job = RoutineLoadJob(name: name, database: target.database, table: table.targetTable, topic: topic,
+                                     brokers: options.brokers, offsets: offsets, envelope: options.envelope, columns: table.columns,
+                                     kafkaProperties: options.kafkaProperties)
+            var report = RoutineLoadReport(table: table.source.description, job: name, topic: topic, action: options.dryRun ? "planned" : "created",
+                                           offsets: Dictionary(uniqueKeysWithValues: offsets.map { (String($0.key), $0.value) }))
+            if options.dryRun {
+                FileHandle.standardOutput.write(Data((log.redact(job.createStatement) + "\n\n").utf8))
+            } else {
+                try session.execute(job.createStatement, "StarRocks rejected CREATE ROUTINE LOAD \(name)")
+                report.state = try existingJobs(session)[name]?.state
+            }
+            reports.append(report)
+        }
+        return reports
+    }
+
+    struct ExistingJob {
+        var table: String
+        var state: String
+        var progress: String
+        /// Jobs in these states still hold their name (§6.1): a new job cannot take it.
+        var isActive: Bool { !["STOPPED", "CANCELLED"].contains(state) }
+    }
+
+    /// Jobs of the target database by name (`SHOW ALL ROUTINE LOAD FROM db`).
+    func existingJobs(_ session: TargetSession) throws -> [String: ExistingJob] {
+        let result = try session.query("SHOW ALL ROUTINE LOAD FROM \(StarRocksSQL.quoteIdentifier(target.database))", "cannot list Routine Load jobs")
+        var jobs: [String: ExistingJob] = [:]
+        for row in result.rows.indices {
+            guard let name = result.value(row, "Name") else { continue }
+            let job = ExistingJob(table: result.value(row, "TableName") ?? "", state: result.value(row, "State") ?? "",
+                                  progress: result.value(row, "Progress") ?? "{}")
+            // A name may appear for a stopped job and a newer active one: keep the active one.
+            if jobs[name]?.isActive != true { jobs[name] = job }
+        }
+        return jobs
+    }
+
+    /// `2026-11-25T13:12:29.204847Z` → milliseconds since the epoch (fraction of any length).
+    static func epochMilliseconds(_ iso: String) -> Int64? {
+        var base = iso
+        var fraction = 0.0
+        if let dot = iso.firstIndex(of: "."), let zone = iso[dot...].firstIndex(where: { $0 == "Z" || $0 == "+" || $0 == "-" }) {
+            fraction = Double("0" + iso[dot..<zone]) ?? 0
+            base = String(iso[..<dot]) + iso[zone...]
+        }
+        guard let date = ISO8601DateFormatter().date(from: base) else { return nil }
+        return Int64(((date.timeIntervalSince1970 + fraction) * 1000).rounded(.down))
+    }
+}

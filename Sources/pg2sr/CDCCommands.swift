@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import Pg2srCore
+
+/// `--kafka-property key=value` pairs.
+func parseKafkaProperties(_ entries: [String]) throws -> [String: String] {
+    var properties: [String: String] = [:]
+    for entry in entries {
+        guard let equals = entry.firstIndex(of: "=") else { throw Pg2srError.usage("--kafka-property '\(entry)' is not key=value") }
+        properties[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
+    }
+    return properties
+}
+
+struct RoutineLoadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "routine-load",
+        abstract: "Create the run's Routine Load jobs on the Debezium topics, from Kafka offsets resolved from the run's start time."
+    )
+
+    @OptionGroup var targetOptions: TargetOptions
+    @Option(help: "The seeded run.")
+    var runId: String
+    @Option(help: ArgumentHelp("Kafka bootstrap servers host:port[,host:port].", valueName: "brokers"))
+    var kafka: String
+    @Option(help: "Topic prefix of the Debezium connector (topics are <prefix>.<schema>.<table>).")
+    var topicPrefix: String = "pg2sr"
+    @Option(help: "flat (ExtractNewRecordState with rewritten deletes) or raw (full envelope).")
+    var envelope: DebeziumEnvelope = .flat
+    @Option(help: ArgumentHelp("Start this long before the recorded start time (Kafka timestamps are produce times; clocks skew).", valueName: "duration"))
+    var skewMargin: String = "60s"
+    @Flag(help: "Print the statements and resolved offsets; create nothing.")
+    var dryRun = false
+    @Flag(help: "Create jobs for DUPLICATE KEY tables too (their updates and deletes cannot converge).")
+    var includeDuplicateKeyTables = false
+    @Option(name: .customLong("kafka-property"), help: ArgumentHelp("librdkafka property for lookups and jobs, key=value (repeatable).", valueName: "key=value"))
+    var kafkaProperties: [String] = []
+    @Option(help: "Run record table.")
+    var runRecordTable: String = "pg2sr_runs"
+    @Option(help: "text or json.")
+    var output: OutputFormat = .text
+
+    func run() throws {
+        let log = Logger()
+        try runReportingErrors(log: log) {
+            let target = try targetOptions.resolve(log: log)
+            var options = RoutineLoadOptions(brokers: kafka)
+            options.topicPrefix = topicPrefix
+            options.envelope = envelope
+            options.skewMarginSeconds = try Quantity.seconds(skewMargin, option: "--skew-margin")
+            options.dryRun = dryRun
+            options.includeDuplicateKeyTables = includeDuplicateKeyTables
+            options.kafkaProperties = try parseKafkaProperties(kafkaProperties)
+            for (key, value) in options.kafkaProperties where key.contains("password") || key.contains("secret") { log.addSecret(value) }
+            let record = try RunRecords.read(target: target, runID: runId, table: runRecordTable)
+            let reports = try RoutineLoadSetup(target: target, options: options, log: log).run(record: record)
+            if output == .json { return try printJSON(reports) }
+            for report in reports {
+                let offsets = report.offsets.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
+                let text = "\(report.table) -> job \(report.job) on \(report.topic): \(report.action)\(report.state.map { ", \($0)" } ?? "")\(offsets.isEmpty ? "" : ", offsets \(offsets)")\(report.note.map { " (\($0))" } ?? "")\n"
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+        }
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show a run's record, its Routine Load jobs' states and their lag."
+    )
+
+    @OptionGroup var targetOptions: TargetOptions
+    @Option(help: "The run.")
+    var runId: String
+    @Option(help: ArgumentHelp("Kafka bootstrap servers, to compute the lag.", valueName: "brokers"))
+    var kafka: String?
+    @Option(help: "Topic prefix of the Debezium connector.")
+    var topicPrefix: String = "pg2sr"
+    @Option(name: .customLong("kafka-property"), help: ArgumentHelp("librdkafka property key=value (repeatable).", valueName: "key=value"))
+    var kafkaProperties: [String] = []
+    @Option(help: "Run record table.")
+    var runRecordTable: String = "pg2sr_runs"
+    @Option(help: "text or json.")
+    var output: OutputFormat = .text
+
+    func run() throws {
+        let log = Logger()
+        try runReportingErrors(log: log) {
+            let target = try targetOptions.resolve(log: log)
+            let record = try RunRecords.read(target: target, runID: runId, table: runRecordTable)
+            let report = try RunStatusReader.read(target: target, record: record, brokers: kafka, topicPrefix: topicPrefix,
+                                                  kafkaProperties: try parseKafkaProperties(kafkaProperties))
+            if output == .json { return try printJSON(report) }
+            var text = "run \(record.runID): \(record.status), \(record.totalRows) rows, started \(record.startedAt)"
+            text += ", snapshot LSN \(record.snapshot?.walLSN ?? "-") at \(record.snapshot?.serverTime ?? "-")"
+            if let slot = record.snapshot?.slotName { text += ", slot \(slot)" }
+            text += "\n"
+            for table in record.tables {
+                text += "  \(table.table) -> \(table.target): \(table.rows) rows, chunks \(table.chunksDone)/\(table.chunksTotal)\n"
+            }
+            for job in report.jobs {
+                text += "  job \(job.job) (\(job.table)): \(job.state)\(job.lag.map { ", lag \($0)" } ?? "")\(job.reason.map { ", \($0)" } ?? "")\n"
+            }
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
+
+struct CleanupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cleanup",
+        abstract: "Drop the replication slot (and the publication, if pg2sr created it) of a run; optionally stop its Routine Load jobs."
+    )
+
+    @OptionGroup var sourceOptions: SourceOptions
+    @OptionGroup var targetOptions: TargetOptions
+    @Option(help: "The run.")
+    var runId: String
+    @Flag(help: "Also STOP the run's Routine Load jobs.")
+    var stopJobs = false
+    @Option(help: "Run record table.")
+    var runRecordTable: String = "pg2sr_runs"
+
+    func run() throws {
+        let log = Logger()
+        try runReportingErrors(log: log) {
+            let target = try targetOptions.resolve(log: log)
+            let record = try RunRecords.read(target: target, runID: runId, table: runRecordTable)
+            try RunCleanup.run(source: sourceOptions.connector, target: target, record: record, stopJobs: stopJobs, log: log)
+        }
+    }
+}
