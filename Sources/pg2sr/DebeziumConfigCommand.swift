@@ -13,9 +13,7 @@ struct DebeziumConfigCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument { case json, properties }
 
     @OptionGroup var sourceOptions: SourceOptions
-    @OptionGroup var targetOptions: TargetOptions
-    @Option(help: "The run whose slot and publication the connector streams from.")
-    var runId: String
+    @OptionGroup var runOptions: RunOptions
     @Option(help: "Kafka topic prefix (topics are <prefix>.<schema>.<table>).")
     var topicPrefix: String = "pg2sr"
     @Option(help: "Connector name (default pg2sr-<run id>).")
@@ -28,14 +26,11 @@ struct DebeziumConfigCommand: ParsableCommand {
     var passwordFile: String?
     @Option(help: ArgumentHelp("Register the connector with this Kafka Connect REST URL and wait until it runs.", valueName: "url"))
     var register: String?
-    @Option(help: "Run record table.")
-    var runRecordTable: String = "pg2sr_runs"
 
     func run() throws {
         let log = Logger()
         try runReportingErrors(log: log) {
-            let target = try targetOptions.resolve(log: log)
-            let record = try RunRecords.read(target: target, runID: runId, table: runRecordTable)
+            let (_, record) = try runOptions.load(log: log)
             let printed: DebeziumConfigBuilder.PasswordMode = passwordFile.map { .fileReference(path: $0, key: "password") } ?? .masked
             let config = try DebeziumConfigBuilder.build(record: record, source: sourceOptions.connector, name: name,
                                                          topicPrefix: topicPrefix, envelope: envelope, password: printed)
