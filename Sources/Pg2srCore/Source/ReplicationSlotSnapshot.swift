@@ -40,7 +40,9 @@ final class ReplicationSlotSnapshot: SnapshotProvider {
     }
 
     func release() {
+        guard let replication else { return }
         _ = try? catalogConnection.execute("COMMIT")
-        replication = nil // closing the connection ends the exported snapshot; the slot stays
+        withExtendedLifetime(replication) {}
+        self.replication = nil // closing the connection ends the exported snapshot; the slot stays
     }
 }

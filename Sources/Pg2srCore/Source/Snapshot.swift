@@ -54,6 +54,7 @@ final class ExportedSnapshot: SnapshotProvider {
 final class ExternalSnapshot: SnapshotProvider {
     let info: SnapshotInfo
     let catalogConnection: PostgresConnection
+    private var released = false
 
     init(name: String, connector: SourceConnector) throws {
         let connection = try connector.connect(role: "snapshot")
@@ -69,5 +70,9 @@ final class ExternalSnapshot: SnapshotProvider {
         catalogConnection = connection
     }
 
-    func release() { _ = try? catalogConnection.execute("COMMIT") }
+    func release() {
+        guard !released else { return }
+        released = true
+        _ = try? catalogConnection.execute("COMMIT")
+    }
 }
