@@ -12,7 +12,7 @@ the catalog lock. Nothing of a load is visible before that. A commit may be mark
 memory only when `publish()` runs (or when the next commit to the same table forces it first,
 keeping version order).
 
-Routine Load (later) reuses `commit_ops()` with the same op format produced by
+Routine Load (kafka_consumer.py) reuses `commit_ops()` with the same op format produced by
 row_mapping.RowMapper.
 """
 from __future__ import annotations

@@ -29,6 +29,7 @@ class Config:
     txn_clean_interval_s: float = 1.0    # BE transaction cleaner period (real: 30 s, §4)
     empty_load_as_error: bool = True     # FE empty_load_as_error (§3.2)
     error_log_lines: int = 50            # REPORT_ERROR_MAX_NUMBER in CSVScanner
+    routine_load_batch_interval_scale: float = 1.0   # test knob: scales Routine Load waits (not validation)
     verbose: bool = False
     faults: Dict = field(default_factory=dict)
 
@@ -68,6 +69,9 @@ def parse_args(argv) -> Config:
     p.add_argument("--no-empty-load-error", action="store_true",
                    help="like FE empty_load_as_error=false: an empty load succeeds")
     p.add_argument("--error-log-lines", type=int, default=50)
+    p.add_argument("--routine-load-batch-interval-scale", type=float, default=1.0,
+                   help="test knob: multiplies every Routine Load wait (FE scheduler interval 10 s, "
+                        "max_batch_interval, task_consume_second); SQL validation is unchanged")
     p.add_argument("--verbose", action="store_true")
     p.add_argument("--fault", action="append", default=[], metavar="KEY=VALUE",
                    help="initial fault setting, same keys as POST /_standin/faults (repeatable)")
@@ -89,4 +93,5 @@ def parse_args(argv) -> Config:
                   label_keep_seconds=a.label_keep_seconds, default_replication_num=a.default_replication_num,
                   publish_delay_s=a.publish_delay_s, txn_clean_interval_s=a.txn_clean_interval_s,
                   empty_load_as_error=not a.no_empty_load_error, error_log_lines=a.error_log_lines,
+                  routine_load_batch_interval_scale=a.routine_load_batch_interval_scale,
                   verbose=a.verbose, faults=faults)

@@ -1,7 +1,7 @@
 """SQL expressions: AST, parser and evaluator.
 
 Used by the Stream Load `columns`/`where` headers (reference §2, §2.2), by the MySQL endpoint
-(WHERE/SELECT lists) and – later – by Routine Load COLUMNS/WHERE.
+(WHERE/SELECT lists) and by Routine Load COLUMNS/WHERE (through row_mapping).
 
 Evaluation works on (value, type) pairs: `type` is a values.ColumnType when the value comes
 from a typed table column, else None. SQL three-valued logic: comparisons with NULL give None.

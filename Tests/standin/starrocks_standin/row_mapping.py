@@ -1,6 +1,6 @@
 """Source record → table row operation (Stream Load `columns`/`where`, §2, §2.2, §8.4).
 
-This is the engine a future routine_load.py reuses: build a RowMapper once per job
+This is the engine Routine Load (kafka_consumer.py) reuses: build a RowMapper once per job
 (`RowMapper(table, parse_columns(text), parse_where(text), ...)`), then call `map()` for
 every source record.
 
@@ -122,7 +122,7 @@ def convert(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType], is_json: boo
         if t.name == "VARBINARY" and isinstance(v, bytes):
             return v
         v = to_text(v, vtype)
-    if is_json and (not isinstance(v, str) or t.name == "JSON"):
+    if is_json and not isinstance(v, bytes) and (not isinstance(v, str) or t.name == "JSON"):
         return V.from_json_value(t, v)      # a JSON string into a JSON column stays a JSON string
     if isinstance(v, str):
         return V.parse_text(t, v)

@@ -139,8 +139,14 @@ class StandinServer:
         self.mysql_server = make_mysql_server(self)
         await self.mysql_server.start_server(host=self.cfg.host, port=self.cfg.mysql_port)
         self.mysql_port = self.mysql_server.sockets()[0].getsockname()[1]
+        from .routine_load import RoutineLoadManager
+        self.routine_load = RoutineLoadManager(self)
+        self.routine_load.register(self.sql_engine)
+        self.routine_load.start()
 
     def shutdown(self) -> None:
+        if getattr(self, "routine_load", None) is not None:
+            self.routine_load.shutdown()
         self.txn_mgr.stop()
         for t in self._timers:
             t.cancel()

@@ -398,7 +398,8 @@ def _show(engine, session, ts: TokenStream):
                             "PrepareTime", "CommitTime", "PublishTime", "FinishTime", "Reason",
                             "ErrorReplicasCount", "ListenerId", "TimeoutMs"],
                            [[rec.txn_id, rec.label, f"BE: {srv.cfg.host}", rec.state,
-                             "BACKEND_STREAMING" if rec.kind in ("stream_load", "txn") else "INSERT_STREAMING",
+                             "BACKEND_STREAMING" if rec.kind in ("stream_load", "txn") else
+                             "ROUTINE_LOAD_TASK" if rec.kind == "routine_load" else "INSERT_STREAMING",
                              ft(rec.created), ft(rec.committed), ft(rec.committed), ft(rec.finished), rec.reason,
                              0, -1, rec.timeout * 1000]])
     if ts.accept_kw("ENGINES"):

@@ -411,10 +411,10 @@ def parse_decimal(s: str, type_precision: int, type_scale: int) -> Decimal:
 
 
 _DATE_FAST = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
-_DT_RE = re.compile(
-    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
-    r"(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d*))?)?)?Z?\Z")
-_DT_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2})(\d{2})(\d{2})(?:\.(\d*))?)?Z?\Z")
+# The common form: what date::from_string_to_datetime's fixed-position fast paths accept.
+_DT_STD = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?)?Z?\Z")
+_C_SPACE = " \t\n\v\f\r"
+_C_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def _days_in_month(y: int, m: int) -> int:
@@ -424,22 +424,95 @@ def _days_in_month(y: int, m: int) -> int:
     return 30 if m in (4, 6, 9, 11) else 31
 
 
+def _from_string_generic(s: str):
+    """Port of the BE's generic MySQL-style parser `date::from_string` (be/src/runtime/time_types.cpp),
+    the fallback of TimestampValue::from_string for anything but the standard forms (§8.2).
+    Fields are digit runs separated by punctuation/space (a space only after the day or the
+    fraction); `T` may follow the day; parsing stops at the first other character, so trailing
+    text after the seconds or the fraction – e.g. a numeric zone offset ` +00`, `+05:30` or `Z` –
+    is IGNORED, not converted (the PostgreSQL timestamptz text that Sling sends, §8.2 UNCONFIRMED
+    in the reference, resolved from the source). Returns parts or None."""
+    n = len(s)
+    i = 0
+    while i < n and s[i] in _C_SPACE:
+        i += 1
+    if i == n or not ("0" <= s[i] <= "9"):
+        return None
+    pos = i
+    while pos < n and (("0" <= s[pos] <= "9") or s[pos] == "T"):
+        pos += 1
+    year_len, digits, interval = 4, pos - i, False
+    if pos == n or s[pos] == ".":          # YYYYMMDD / YYYYMMDDHHMMSS (MySQL compatible)
+        year_len = 4 if digits in (4, 8) or digits >= 14 else 2
+        interval = True
+    vals, lens = [0] * 8, [0] * 8
+    field_idx, field_len = 0, year_len
+    while i < n and "0" <= s[i] <= "9" and field_idx < 7:
+        start, tv = i, 0
+        scan_to_delim = (not interval) and field_idx != 6
+        while i < n and "0" <= s[i] <= "9":
+            if not scan_to_delim:
+                ok = field_len != 0
+                field_len -= 1
+                if not ok:
+                    break
+            tv = tv * 10 + ord(s[i]) - 48
+            i += 1
+        if tv > 999999:
+            return None
+        vals[field_idx], lens[field_idx] = tv, i - start
+        field_len = 2
+        if i == n:
+            field_idx += 1
+            break
+        if field_idx == 2 and s[i] == "T":
+            i += 1
+            field_idx += 1
+            continue
+        if field_idx == 5:
+            if s[i] == ".":
+                i += 1
+                field_len = 6
+            elif "0" <= s[i] <= "9":
+                field_idx += 1
+                break
+            field_idx += 1
+            continue
+        while i < n and (s[i] in _C_PUNCT or s[i] in _C_SPACE):
+            if s[i] in _C_SPACE and not ((1 << field_idx) & (4 | 64)):   # space only after day/fraction
+                return None
+            i += 1
+        field_idx += 1
+    num_field = field_idx
+    if num_field < 3:
+        return None
+    if not interval:
+        year_len = lens[0]
+    y, mo, d, hh, mi, ss, us = vals[0], vals[1], vals[2], vals[3], vals[4], vals[5], vals[6]
+    if us and lens[6] < 6:
+        us *= 10 ** (6 - lens[6])
+    if year_len == 2:
+        y += 2000 if y < 70 else 1900
+    return y, mo, d, hh, mi, ss, us
+
+
 def _parse_datetime_parts(s: str):
     t = s.strip(_WS)
-    m = _DT_RE.match(t) or _DT_COMPACT.match(t)
-    if not m:
-        # Numeric zone offsets (+00, +05:30) are UNCONFIRMED in the reference (§8.2) and are
-        # rejected here on purpose, so a loader that forgets to normalise timestamptz fails loudly.
-        raise ParseError("bad datetime")
-    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    hh = int(m.group(4) or 0)
-    mi = int(m.group(5) or 0)
-    ss = int(m.group(6) or 0)
-    frac = (m.group(7) or "")[:6]          # more than 6 fraction digits are truncated (§8.2)
-    us = int(frac.ljust(6, "0")) if frac else 0
-    if not (1 <= mo <= 12 and 1 <= d <= _days_in_month(y, mo)):
+    m = _DT_STD.match(t)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        hh, mi, ss = int(m.group(4) or 0), int(m.group(5) or 0), int(m.group(6) or 0)
+        frac = m.group(7) or ""
+        us = int(frac.ljust(6, "0")) if frac else 0
+    else:
+        r = _from_string_generic(s)
+        if r is None:
+            raise ParseError("bad datetime")
+        y, mo, d, hh, mi, ss, us = r
+    # timestamp::check / date::check
+    if not (0 <= y <= 9999 and 1 <= mo <= 12 and 1 <= d <= _days_in_month(y, mo)):
         raise ParseError("bad date")
-    if not (hh < 24 and mi < 60 and ss < 60):
+    if not (hh < 24 and mi < 60 and ss < 60 and us < 1000000):
         raise ParseError("bad time")
     return y, mo, d, hh, mi, ss, us
 

@@ -20,6 +20,10 @@ import pymysql
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
+# Real services (noida-db Kafka, PostgreSQL) for the Routine Load and Sling tests: session fixtures
+# `kafka`, `pg`, `pg_db` from Tests/support (started only when a test asks for them).
+sys.path.insert(0, str(ROOT / "Tests" / "support"))
+from conftest_services import *  # noqa: E402,F401,F403
 LAUNCHER = ROOT / "scripts" / "starrocks-standin"
 PASSWORD = "s3cr:et"          # contains ':' on purpose (split at the first ':', §1.2)
 
