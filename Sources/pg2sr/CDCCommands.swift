@@ -71,6 +71,7 @@ struct RoutineLoadCommand: ParsableCommand {
             let reports = try RoutineLoadSetup(target: target, options: options, log: log).run(record: record)
             if output == .json { return try printJSON(reports) }
             for report in reports {
+                if let statement = report.statement { FileHandle.standardOutput.write(Data((statement + "\n\n").utf8)) }
                 let offsets = report.offsets.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
                 let text = "\(report.table) -> job \(report.job) on \(report.topic): \(report.action)\(report.state.map { ", \($0)" } ?? "")\(offsets.isEmpty ? "" : ", offsets \(offsets)")\(report.note.map { " (\($0))" } ?? "")\n"
                 FileHandle.standardOutput.write(Data(text.utf8))

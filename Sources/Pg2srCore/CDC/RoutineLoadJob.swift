@@ -76,9 +76,13 @@ public struct RoutineLoadJob: Sendable, Codable {
         let properties: [(String, String)] = [
             ("format", "json"),
             ("jsonpaths", jsonPaths),
-            // Any row StarRocks cannot take pauses the job with the reason: never a silent loss.
+            // max_error_number alone still commits a batch's good rows and moves past the bad one
+            // before pausing (RoutineLoadJob.afterCommitted); max_filter_ratio=0 rejects the whole
+            // batch instead, so the job pauses at the bad row and nothing is skipped.
             ("max_error_number", "0"),
+            ("max_filter_ratio", "0"),
             ("strict_mode", "true"),
+            ("timezone", "UTC"),
             ("desired_concurrent_number", "1"),
         ]
         func list(_ pairs: [(String, String)]) -> String {

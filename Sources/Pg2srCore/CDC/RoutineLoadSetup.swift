@@ -29,6 +29,8 @@ public struct RoutineLoadReport: Sendable, Codable {
     public var state: String?
     public var offsets: [String: Int64]
     public var note: String?
+    /// The CREATE ROUTINE LOAD statement (dry run).
+    public var statement: String? = nil
 }
 
 public struct RoutineLoadSetup {
@@ -93,7 +95,7 @@ public struct RoutineLoadSetup {
             var report = RoutineLoadReport(table: table.source.description, job: name, topic: topic, action: options.dryRun ? "planned" : "created",
                                            offsets: Dictionary(uniqueKeysWithValues: offsets.map { (String($0.key), $0.value) }))
             if options.dryRun {
-                FileHandle.standardOutput.write(Data((log.redact(job.createStatement) + "\n\n").utf8))
+                report.statement = log.redact(job.createStatement)
             } else {
                 try session.execute(job.createStatement, "StarRocks rejected CREATE ROUTINE LOAD \(name)")
                 report.state = try existingJobs(session)[name]?.state
