@@ -19,7 +19,7 @@ public final class HTTPSession: @unchecked Sendable {
 
     public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
         curl_easy_reset(handle)
-        let context = TransferContext(body: request.body)
+        let context = TransferContext(body: request.body, shouldAbort: request.shouldAbort)
         let unmanaged = Unmanaged.passRetained(context)
         defer { unmanaged.release() }
 
@@ -54,6 +54,16 @@ public final class HTTPSession: @unchecked Sendable {
             return size * count
         })
         pg2sr_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, userData)
+        if request.shouldAbort != nil {
+            set(CURLOPT_NOPROGRESS, 0)
+            pg2sr_curl_setopt_xferinfo_function(handle, { userData, _, _, _, _ in
+                let context = Unmanaged<TransferContext>.fromOpaque(userData!).takeUnretainedValue()
+                guard let check = context.shouldAbort, check() else { return 0 }
+                context.abortedByBody = true
+                return 1
+            })
+            pg2sr_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, userData)
+        }
 
         switch request.body {
         case .none:
@@ -135,8 +145,12 @@ private final class TransferContext {
     var response: [UInt8] = []
     var headers: [String: String] = [:]
     var abortedByBody = false
+    let shouldAbort: (() -> Bool)?
 
-    init(body: HTTPBody) { self.body = body }
+    init(body: HTTPBody, shouldAbort: (() -> Bool)?) {
+        self.body = body
+        self.shouldAbort = shouldAbort
+    }
 
     func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
         switch body {

@@ -34,6 +34,10 @@ public struct HTTPRequest {
     public var totalTimeoutSeconds: Int = 0
     /// PEM bundle for HTTPS, when not the system's.
     public var caFile: String?
+    /// Polled by libcurl about once a second and whenever data moves, also while it waits for
+    /// `100 Continue` or for the reply: true aborts the request (the connection is dropped, so
+    /// the server rolls back what it received).
+    public var shouldAbort: (() -> Bool)?
 
     public init(method: String, url: String, headers: [(name: String, value: String)] = [],
                 basicAuth: (user: String, password: String)? = nil, body: HTTPBody = .none) {
@@ -59,7 +63,7 @@ public struct HTTPError: Error, CustomStringConvertible, Sendable {
     public enum Kind: Sendable {
         case couldNotConnect
         case timedOut
-        /// The body source asked to abort (source failure, interruption).
+        /// The body source or `shouldAbort` asked to abort (source failure, interruption).
         case abortedByBodySource
         case connectionBroken
         case other

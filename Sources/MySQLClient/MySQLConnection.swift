@@ -67,9 +67,9 @@ public final class MySQLConnection: @unchecked Sendable {
         let connected = mysql_real_connect(handle, endpoint.host, endpoint.user, endpoint.password,
                                            endpoint.database, UInt32(endpoint.port), nil, 0)
         if connected == nil {
-            let error = Self.error(handle)
-            mysql_close(handle)
-            throw error
+            // self is fully initialized here: deinit closes the handle (closing it here too
+            // was a double free that crashed on every refused connection).
+            throw Self.error(handle)
         }
     }
 

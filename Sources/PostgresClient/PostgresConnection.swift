@@ -28,6 +28,9 @@ public final class PostgresConnection: @unchecked Sendable {
             PQfinish(connection)
             throw PostgresError(sqlState: "08001", message: message)
         }
+        // libpq prints notices (and the FATAL of a terminated backend) straight to stderr; pg2sr
+        // reports failures itself, in one line.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         handle = connection
         cancelHandle = PQgetCancel(connection)
     }
@@ -85,6 +88,16 @@ public final class PostgresConnection: @unchecked Sendable {
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_COPY_OUT else { throw error(from: result) }
         return CopyOutStream(connection: self)
+    }
+
+    /// Caps the kernel's receive buffer of this connection's socket (Linux otherwise grows it up
+    /// to `tcp_rmem` max, tens of MB): with a slow reader the server then waits in `ClientWrite`
+    /// after a bounded amount of data instead of filling the buffer (backpressure).
+    public func limitReceiveBuffer(bytes: Int) {
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { return }
+        var size = Int32(bytes)
+        _ = setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Asks the server to cancel what this connection is running. Safe from any thread.

@@ -58,6 +58,7 @@ struct SeedCommand: ParsableCommand {
     func run() throws {
         let log = Logger()
         try runReportingErrors(log: log) {
+            _ = try sourceOptions.resolve(log: log)
             let target = try targetOptions.resolve(log: log)
             var options = SeedOptions()
             options.plan = try selection.planOptions()
@@ -99,9 +100,27 @@ struct SeedCommand: ParsableCommand {
             let cancellation = CancellationFlag()
             let trap = SignalTrap(cancellation: cancellation, log: log)
             defer { withExtendedLifetime(trap) {} }
-            let seed = SeedRun(source: sourceOptions.connector, target: target, options: options, log: log, cancellation: cancellation)
+            options.resumeArguments = Self.resumeArguments(CommandLine.arguments)
+            let seed = SeedRun(source: try sourceOptions.resolve(log: log), target: target, options: options, log: log, cancellation: cancellation)
             let record = try seed.run()
             if output == .json { try printJSON(record) }
+        }
+    }
+
+    /// This command's arguments without `--resume` and `--run-id` (the run adds its own), shell-quoted.
+    static func resumeArguments(_ arguments: [String]) -> [String] {
+        var kept: [String] = []
+        var index = 1
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--resume" || argument.hasPrefix("--run-id=") { continue }
+            if argument == "--run-id" { index += 1; continue }
+            kept.append(argument)
+        }
+        return kept.map { argument in
+            let safe = argument.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./:=,@%+".unicodeScalars.contains($0) }
+            return safe && !argument.isEmpty ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
         }
     }
 }

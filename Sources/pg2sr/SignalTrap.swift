@@ -13,7 +13,12 @@ final class SignalTrap: @unchecked Sendable {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { [weak self] in
-                guard let self, self.received == 0 else { return }
+                guard let self else { return }
+                guard self.received == 0 else {
+                    // A second signal: stop now (open loads die with the connections; StarRocks rolls them back).
+                    log.warning("signal \(signalNumber) again: exiting at once")
+                    _exit(128 + signalNumber)
+                }
                 self.received = signalNumber
                 log.warning("signal \(signalNumber): stopping; in-flight loads are aborted (StarRocks rolls them back)")
                 cancellation.set(signal: signalNumber)

@@ -1,6 +1,7 @@
 import Synchronization
 
-/// All chunks of all tables in one queue, largest first, pulled by the workers.
+/// All chunks of all tables in one queue, largest first, pulled by the workers (a table loaded in
+/// one transaction is one task the size of the table).
 final class ChunkQueue: Sendable {
     private let tasks: Mutex<[ChunkTask]>
 
@@ -8,7 +9,7 @@ final class ChunkQueue: Sendable {
         // Largest first: the long chunks start early, the short ones fill the gaps at the end.
         // Sorted ascending so that popLast() hands out the largest; ties in plan order.
         self.tasks = Mutex(tasks.sorted {
-            ($0.chunk.estimatedBytes, $1.tableIndex, $1.chunk.index) < ($1.chunk.estimatedBytes, $0.tableIndex, $0.chunk.index)
+            ($0.estimatedBytes, $1.tableIndex, $1.chunk.index) < ($1.estimatedBytes, $0.tableIndex, $0.chunk.index)
         })
     }
 

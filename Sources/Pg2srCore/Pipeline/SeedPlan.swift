@@ -21,11 +21,21 @@ public struct SeedPlan: Codable, Sendable {
     public var chunkCount: Int { tables.reduce(0) { $0 + $1.chunks.count } }
 }
 
-/// One queued unit of work.
+/// One queued unit of work: a chunk in its own Stream Load, or (`transactionChunks` not empty)
+/// a whole table in one Stream Load transaction, its chunks loaded one after the other.
 struct ChunkTask: Sendable {
     var tableIndex: Int
     var chunk: ChunkSpec
     var label: String
+    var copySQL: String
+    var transactionChunks: [TransactionChunk] = []
+    var estimatedBytes: Int64
+
+    var isTransaction: Bool { !transactionChunks.isEmpty }
+}
+
+struct TransactionChunk: Sendable {
+    var chunk: ChunkSpec
     var copySQL: String
 }
 

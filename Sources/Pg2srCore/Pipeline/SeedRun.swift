@@ -49,11 +49,15 @@ public final class SeedRun {
             let prepared = try CDCHandoff(connector: source, options: cdc, log: log).prepare(selection: options.plan)
             snapshot = prepared.snapshot
             publication = (cdc.publication, prepared.createdPublication)
+        } else if let original = previous?.snapshot {
+            // A resumed run keeps the slot and start time it recorded; its data comes from the
+            // original snapshot while that still exists, else from a new one.
+            snapshot = try resumeSnapshot(original: original)
         } else {
-            // A resumed run keeps the slot and start time it recorded; its data comes from a new snapshot.
             snapshot = try ExportedSnapshot(connector: source)
         }
         defer { snapshot.release() }
+        if let password = snapshot.catalogConnection.password { log.addSecret(password) }
         log.info("snapshot \(snapshot.info.name) at LSN \(snapshot.info.walLSN), \(snapshot.info.serverTime)")
 
         let locker = TableLocker(connector: source, timeoutMilliseconds: options.lockWaitTimeoutMilliseconds)
@@ -63,7 +67,7 @@ public final class SeedRun {
             plan = try Self.reuse(previousPlan, over: plan)
             log.info("resuming run \(runID): \(plan.chunkCount) chunks, those already committed are skipped (data of new chunks is read from a new snapshot)")
         }
-        try prepareTargetTables(plan, session: session, replication: replication)
+        let deduplicates = try prepareTargetTables(plan, session: session, replication: replication)
 
         var record = RunRecord(runID: runID, status: "running", snapshot: snapshot.info, publication: nil,
                                source: snapshot.catalogConnection.displayName, target: target.description,
@@ -71,12 +75,14 @@ public final class SeedRun {
         record.publication = publication?.name ?? previous?.publication
         record.createdPublication = publication?.created ?? previous?.createdPublication ?? false
         if let original = previous?.snapshot { record.snapshot = original } // keep the original start for CDC
-        try writeRecord(records, record)
+        let recordWriter = RecordWriter(store: records, target: target, table: options.runRecordTable, retry: options.retry, log: log)
+        try recordWriter.write(record)
 
         let progress = ProgressTracker(plan: plan)
         let reporter = ProgressReporter(tracker: progress, mode: options.progress, interval: options.progressIntervalSeconds, log: log)
         reporter.start()
-        let outcome = load(plan: plan, runID: runID, snapshotName: snapshot.info.name, resumed: previous != nil, progress: progress)
+        let outcome = load(plan: plan, deduplicates: deduplicates, runID: runID, snapshotName: snapshot.info.name,
+                           resumed: previous != nil, progress: progress)
         snapshot.release() // every chunk has been read and confirmed
         reporter.stop()
 
@@ -92,12 +98,14 @@ public final class SeedRun {
             record.status = Self.isInterruption(error) ? "interrupted" : "failed"
             record.error = log.redact("\(error)")
         }
-        try? writeRecord(records, record)
+        do { try recordWriter.write(record) } catch {
+            log.warning("\(error)")
+        }
         reporter.printSummary(record: record)
         if case .failure(let error) = outcome {
-            if Self.isInterruption(error) {
-                log.info("resume with: pg2sr seed --resume --run-id \(runID) (and the same selection options)")
-            }
+            let command = options.resumeArguments.map { (["pg2sr"] + $0 + ["--resume", "--run-id", runID]).joined(separator: " ") }
+                ?? "pg2sr seed --resume --run-id \(runID) (with the same options)"
+            log.info("resume with: \(command)")
             throw error
         }
         return record
@@ -111,18 +119,40 @@ public final class SeedRun {
         }
     }
 
-    private func writeRecord(_ records: RunRecordStore, _ record: RunRecord) throws {
-        do { try records.write(record) } catch {
-            throw Pg2srError.target("cannot write the run record: \(error)")
+    /// The snapshot of a resumed run: the original one while it exists (`--snapshot` kept alive
+    /// by its exporter), else a new one, said loudly.
+    private func resumeSnapshot(original: SnapshotInfo) throws -> SnapshotProvider {
+        do {
+            let snapshot = try ExternalSnapshot(name: original.name, connector: source)
+            log.info("resuming inside the run's original snapshot \(original.name)")
+            return snapshot
+        } catch Pg2srError.source(let message) where message.contains("snapshot") &&
+            (message.contains("invalid snapshot identifier") || message.contains("does not exist") || message.contains("could not import")) {
+            let snapshot = try ExportedSnapshot(connector: source)
+            log.warning("the run's original snapshot \(original.name) (LSN \(original.walLSN), \(original.serverTime)) no longer exists: "
+                + "chunks not yet committed are read from a new snapshot at LSN \(snapshot.info.walLSN). Primary Key tables converge "
+                + "once CDC replays from the original start (LSN \(original.walLSN), kept in the run record); a Duplicate Key table "
+                + "not yet committed is reloaded whole from the new snapshot")
+            return snapshot
         }
     }
 
     /// Creates missing tables (`--create-tables`) and checks existing ones fit, before any data moves.
-    private func prepareTargetTables(_ plan: SeedPlan, session: TargetSession, replication: Int?) throws {
+    /// Returns, per table, whether the target table deduplicates by key (Primary or Unique Key):
+    /// only such tables may take chunks in separate loads.
+    private func prepareTargetTables(_ plan: SeedPlan, session: TargetSession, replication: Int?) throws -> [Bool] {
         var ddl = options.ddl
         ddl.replicationNumber = replication
+        var deduplicates: [Bool] = []
         for table in plan.tables {
+            deduplicates.append(!table.keyColumns.isEmpty)
             if try session.tableExists(table.targetTable) {
+                let keys = try session.query("SELECT COLUMN_KEY FROM information_schema.columns WHERE TABLE_SCHEMA = \(StarRocksSQL.quoteString(target.database)) AND TABLE_NAME = \(StarRocksSQL.quoteString(table.targetTable))",
+                                             "cannot read the key columns of \(table.targetTable)")
+                deduplicates[deduplicates.count - 1] = keys.rows.contains { row in
+                    let key = (row.first ?? nil)?.uppercased() ?? ""
+                    return key == "PRI" || key == "UNI"
+                }
                 let existing: [TargetColumn]
                 do { existing = try TargetFit.columns(of: table.targetTable, database: target.database, connection: session.connection) } catch {
                     throw Pg2srError.target("cannot read the columns of \(table.targetTable): \(error)")
@@ -139,6 +169,7 @@ public final class SeedRun {
                 throw Pg2srError.target("target table \(target.database).\(table.targetTable) does not exist (pass --create-tables, or create it: pg2sr ddl prints the statement)")
             }
         }
+        return deduplicates
     }
 
     private enum LoadOutcome {
@@ -146,13 +177,23 @@ public final class SeedRun {
         case failure(Error)
     }
 
-    private func load(plan: SeedPlan, runID: String, snapshotName: String, resumed: Bool, progress: ProgressTracker) -> LoadOutcome {
+    private func load(plan: SeedPlan, deduplicates: [Bool], runID: String, snapshotName: String, resumed: Bool,
+                      progress: ProgressTracker) -> LoadOutcome {
         var tasks: [ChunkTask] = []
         for (index, table) in plan.tables.enumerated() {
+            if table.chunks.count > 1 && !deduplicates[index] {
+                // No key to deduplicate on: one transaction for the whole table (atomic, and never
+                // two snapshots in one table).
+                tasks.append(ChunkTask(tableIndex: index, chunk: table.chunks[0],
+                                       label: StreamLoadLabel.makeForTable(runID: runID, table: table.targetTable),
+                                       copySQL: "", transactionChunks: table.chunks.map { TransactionChunk(chunk: $0, copySQL: table.copyStatement(for: $0)) },
+                                       estimatedBytes: table.chunks.reduce(0) { $0 + $1.estimatedBytes }))
+                continue
+            }
             for chunk in table.chunks {
                 tasks.append(ChunkTask(tableIndex: index, chunk: chunk,
                                        label: StreamLoadLabel.make(runID: runID, table: table.targetTable, chunk: chunk.index),
-                                       copySQL: table.copyStatement(for: chunk)))
+                                       copySQL: table.copyStatement(for: chunk), estimatedBytes: chunk.estimatedBytes))
             }
         }
         let queue = ChunkQueue(tasks)
@@ -207,6 +248,7 @@ public final class SeedRun {
             }
             plan.tables[index].chunks = old.chunks
             plan.tables[index].targetTable = old.targetTable
+            plan.tables[index].keyColumns = old.keyColumns
         }
         return plan
     }
@@ -216,5 +258,41 @@ public final class SeedRun {
         formatter.dateFormat = "yyyyMMdd'T'HHmmss"
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: Date()) + "-" + String(UInt32.random(in: 0..<UInt32.max), radix: 36)
+    }
+}
+
+/// Writes the run record, reconnecting when the MySQL session broke (a restarted FE).
+final class RecordWriter {
+    private var store: RunRecordStore
+    private let target: StarRocksTarget
+    private let table: String
+    private let retry: RetryPolicy
+    private let log: Logger
+
+    init(store: RunRecordStore, target: StarRocksTarget, table: String, retry: RetryPolicy, log: Logger) {
+        self.store = store
+        self.target = target
+        self.table = table
+        self.retry = retry
+        self.log = log
+    }
+
+    func write(_ record: RunRecord) throws {
+        var attempt = 0
+        while true {
+            do {
+                try store.write(record)
+                return
+            } catch {
+                attempt += 1
+                guard attempt <= max(retry.maxRetries, 1) else {
+                    throw Pg2srError.target("cannot write the run record to \(target.database).\(table): \(error)")
+                }
+                Thread.sleep(forTimeInterval: retry.delay(forAttempt: attempt))
+                if let session = try? TargetSession(target: target), (try? session.useDatabase(create: false)) != nil {
+                    store = RunRecordStore(connection: session.connection, table: table, replicationNumber: store.replicationNumber)
+                }
+            }
+        }
     }
 }

@@ -31,18 +31,106 @@ final class StreamLoadClient {
             throw Pg2srError.target("StarRocks refused the credentials of user '\(target.user)' (HTTP \(response.status) from the FE)")
         default:
             let detail = (try? StreamLoadResult(json: response.body))?.message ?? response.bodyText.prefix(200).description
-            throw Pg2srError.target("the FE did not redirect the Stream Load of \(table) (HTTP \(response.status)): \(detail)")
+            let text = "the FE did not redirect the Stream Load of \(table) (HTTP \(response.status)): \(detail)"
+            // "No backend alive", 5xx and the like pass; a missing database or table does not.
+            if response.status >= 500 || !Self.isPermanent(detail) {
+                throw StreamLoadTransportError(kind: .other, message: text)
+            }
+            throw Pg2srError.target(text)
         }
     }
 
+    /// Failures that retrying cannot fix: credentials, missing objects, malformed requests.
+    static func isPermanent(_ message: String) -> Bool {
+        let lowered = message.lowercased()
+        let permanent = ["access denied", "password", "no valid basic authorization", "unknown database", "unknown table",
+                         "does not exist", "not exist", "unknown column", "label format error", "invalid", "there is no 100-continue",
+                         "not match", "too many filtered rows", "not equal last", "hasn't send any data"]
+        return permanent.contains { lowered.contains($0) } && !lowered.contains("you can retry")
+    }
+
     /// Streams `body` into one Stream Load and returns the BE's verdict.
-    func load(url: String, headers: [(String, String)], body: HTTPBodySource) throws -> StreamLoadResult {
-        let request = request("PUT", url, headers: [("Expect", "100-continue")] + headers, body: .stream(body))
+    func load(url: String, headers: [(String, String)], body: HTTPBodySource, shouldAbort: (() -> Bool)? = nil) throws -> StreamLoadResult {
+        var request = request("PUT", url, headers: [("Expect", "100-continue")] + headers, body: .stream(body))
+        request.shouldAbort = shouldAbort
         let response = try perform(request, what: "the BE at \(Self.hostPort(of: url))")
-        if response.status == 401 || response.status == 403 {
-            throw Pg2srError.target("StarRocks refused the credentials of user '\(target.user)' (HTTP \(response.status) from the BE)")
-        }
+        try checkStatus(response, url: url)
         return try StreamLoadResult(json: response.body)
+    }
+
+    /// 401/403 fail for good; 5xx (and a reply without JSON from an overloaded server) are transient.
+    private func checkStatus(_ response: HTTPResponse, url: String) throws {
+        if response.status == 401 || response.status == 403 {
+            throw Pg2srError.target("StarRocks refused the credentials of user '\(target.user)' (HTTP \(response.status) from \(Self.hostPort(of: url)))")
+        }
+        if response.status >= 500 {
+            let detail = response.bodyText.prefix(200).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw StreamLoadTransportError(kind: .other, message: "HTTP \(response.status) from \(Self.hostPort(of: url))\(detail.isEmpty ? "" : ": \(detail)")")
+        }
+    }
+
+    // MARK: - Transaction interface (reference §4): one transaction for a whole table
+
+    /// `begin` (through the FE, which picks the BE); returns the base URL of that BE, where every
+    /// later call of the transaction goes.
+    func beginTransaction(table: String, label: String, timeoutSeconds: Int) throws -> (be: String, reply: TransactionReply) {
+        let headers = [("label", label), ("db", target.database), ("table", table), ("timeout", String(timeoutSeconds))]
+        let (response, base) = try transactionCall("begin", base: target.backend.map { "\(target.httpScheme)://\($0)" }, headers: headers)
+        return (base, try TransactionReply(json: response.body))
+    }
+
+    /// One `load` of the transaction: the chunk's rows, streamed.
+    func transactionLoad(be: String, table: String, headers: [(String, String)], body: HTTPBodySource,
+                         shouldAbort: (() -> Bool)?) throws -> TransactionReply {
+        var request = request("PUT", "\(be)/api/transaction/load",
+                              headers: [("Expect", "100-continue"), ("db", target.database), ("table", table)] + headers, body: .stream(body))
+        request.shouldAbort = shouldAbort
+        let response = try perform(request, what: "the BE at \(Self.hostPort(of: be))")
+        try checkStatus(response, url: be)
+        return try TransactionReply(json: response.body)
+    }
+
+    func commitTransaction(be: String, label: String, shouldAbort: (() -> Bool)?) throws -> TransactionReply {
+        let (response, _) = try transactionCall("commit", base: be, headers: [("label", label), ("db", target.database)], shouldAbort: shouldAbort)
+        return try TransactionReply(json: response.body)
+    }
+
+    /// Rolls the label's open transaction back (through the FE when the BE is not known: it
+    /// knows which BE began it).
+    func rollbackTransaction(label: String, be: String?) throws -> TransactionReply {
+        let (response, _) = try transactionCall("rollback", base: be ?? target.backend.map { "\(target.httpScheme)://\($0)" },
+                                                headers: [("label", label), ("db", target.database)])
+        return try TransactionReply(json: response.body)
+    }
+
+    /// POSTs `/api/transaction/<op>` to `base` (a BE), or to the FE and then to the BE it redirects to.
+    private func transactionCall(_ op: String, base: String?, headers: [(String, String)],
+                                 shouldAbort: (() -> Bool)? = nil) throws -> (HTTPResponse, String) {
+        var url = "\(base ?? target.feBaseURL)/api/transaction/\(op)"
+        for _ in 0..<3 {
+            var request = request("POST", url, headers: headers, body: .bytes([]))
+            request.totalTimeoutSeconds = op == "commit" ? 0 : 120
+            request.shouldAbort = shouldAbort
+            let response = try perform(request, what: "transaction \(op) at \(Self.hostPort(of: url))")
+            switch response.status {
+            case 301, 302, 307, 308:
+                guard let location = response.headers["location"], !location.isEmpty else {
+                    throw Pg2srError.target("the FE redirected transaction \(op) without a Location header")
+                }
+                url = location
+                continue
+            default:
+                try checkStatus(response, url: url)
+                return (response, Self.baseURL(of: url))
+            }
+        }
+        throw Pg2srError.target("transaction \(op): too many redirects")
+    }
+
+    /// `http://host:port` of a URL.
+    static func baseURL(of url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return url }
+        return "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")"
     }
 
     /// `get_load_state` on the FE: UNKNOWN, PREPARE, PREPARED, COMMITTED, VISIBLE or ABORTED.
@@ -51,6 +139,7 @@ final class StreamLoadClient {
         var request = request("GET", url)
         request.totalTimeoutSeconds = 60
         let response = try perform(request, what: "the FE at \(target.host):\(target.httpPort)")
+        try checkStatus(response, url: url)
         guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
             throw Pg2srError.target("get_load_state answered HTTP \(response.status) without JSON")
         }
