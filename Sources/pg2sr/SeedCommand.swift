@@ -52,6 +52,8 @@ struct SeedCommand: ParsableCommand {
     var progress: ProgressMode = .auto
     @Option(help: ArgumentHelp("Seconds between plain/json progress lines.", valueName: "seconds"))
     var progressInterval: Double = 10
+    @Option(help: ArgumentHelp("Serve Prometheus metrics (rows, bytes, chunks per table) on this address while loading.", valueName: "host:port"))
+    var metricsAddr: String?
     @Option(help: "Print the run record at the end: text (summary only) or json (on stdout).")
     var output: OutputFormat = .text
 
@@ -96,6 +98,7 @@ struct SeedCommand: ParsableCommand {
             options.runRecordTable = runRecordTable
             options.progress = progress
             options.progressIntervalSeconds = progressInterval
+            options.metricsAddress = metricsAddr
 
             let cancellation = CancellationFlag()
             let trap = SignalTrap(cancellation: cancellation, log: log)

@@ -309,3 +309,31 @@ def test_missing_target_table_without_create_tables_fails_before_loading(pg_db, 
     assert p.returncode == 69, p.stderr
     assert "does not exist" in p.stderr and "--create-tables" in p.stderr
     assert standin.stats()["loads_committed"] == 0
+
+
+def test_metrics_endpoint_serves_progress_while_loading(pg_db, standin):
+    import socket
+    import urllib.request
+    make_orders(pg_db, rows=6000)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {"PGPASSWORD": pg_db.password, **standin.env()}
+    process = subprocess.Popen([pg2sr_binary(), "seed", "--source", pg_db.conninfo_nopw, "--target", standin.target_url(DB),
+                                "--create-tables", "--replication-num", "1", "--progress", "none", "--table", "orders",
+                                "--max-rate", "512kB/s", "--metrics-addr", f"127.0.0.1:{port}"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    scraped = ""
+    deadline = time.time() + 60
+    while time.time() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+                scraped = response.read().decode()
+            if 'pg2sr_bytes_in_flight{table="public.orders"}' in scraped and "pg2sr_chunks_total" in scraped:
+                break
+        except OSError:
+            time.sleep(0.2)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert 'pg2sr_chunks_total{table="public.orders"} 1' in scraped, scraped
+    assert "# TYPE pg2sr_rows_loaded_total counter" in scraped

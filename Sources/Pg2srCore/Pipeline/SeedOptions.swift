@@ -26,6 +26,8 @@ public struct SeedOptions: Sendable {
     public var runRecordTable = "pg2sr_runs"
     public var progress = ProgressMode.auto
     public var progressIntervalSeconds: Double = 10
+    /// `--metrics-addr HOST:PORT`: serve Prometheus metrics while loading.
+    public var metricsAddress: String?
     /// The arguments of this command without `--resume`/`--run-id`, shell-quoted: with them the
     /// run prints the command that resumes it when it stops early (secrets are redacted).
     public var resumeArguments: [String]?

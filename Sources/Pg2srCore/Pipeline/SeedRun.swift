@@ -81,6 +81,10 @@ public final class SeedRun {
         let progress = ProgressTracker(plan: plan)
         let reporter = ProgressReporter(tracker: progress, mode: options.progress, interval: options.progressIntervalSeconds, log: log)
         reporter.start()
+        let metrics = try options.metricsAddress.map { address in
+            try MetricsServer(address: address) { progress.prometheusText() }
+        }
+        defer { metrics?.stop() }
         let outcome = load(plan: plan, deduplicates: deduplicates, runID: runID, snapshotName: snapshot.info.name,
                            resumed: previous != nil, progress: progress)
         snapshot.release() // every chunk has been read and confirmed
