@@ -20,13 +20,18 @@ struct DDLCommand: ParsableCommand {
     var properties: [String] = []
     @Option(help: "Largest DECIMAL precision of the target (38; 76 on StarRocks 4.0+).")
     var maxDecimalPrecision: Int = 38
+    @Option(help: "Largest VARCHAR length in bytes of the target (1048576 in 2.1–4.1; 65533 before).")
+    var maxVarcharBytes: Int = 1_048_576
 
     func run() throws {
         let log = Logger()
         try runReportingErrors(log: log) {
+            guard (1...76).contains(maxDecimalPrecision) else { throw Pg2srError.usage("--max-decimal-precision must be 1..76") }
+            guard maxVarcharBytes >= 1 else { throw Pg2srError.usage("--max-varchar-bytes must be positive") }
             var options = try selection.planOptions()
             options.capabilities.maxDecimalPrecision = maxDecimalPrecision
-            let plan = try PlanPreview.plan(source: sourceOptions.connector, options: options, snapshotName: nil, log: log)
+            options.capabilities.maxVarcharBytes = maxVarcharBytes
+            let plan = try PlanPreview.plan(source: try sourceOptions.resolve(log: log), options: options, snapshotName: nil, log: log)
             var ddl = TableDDLOptions()
             ddl.replicationNumber = replicationNum
             ddl.buckets = buckets

@@ -12,7 +12,7 @@ struct Pg2srCommand: ParsableCommand {
         69 target (StarRocks) error, 70 Kafka / Kafka Connect error, 130 / 143 interrupted (SIGINT / SIGTERM).
         """,
         subcommands: [SeedCommand.self, PlanCommand.self, DDLCommand.self, DebeziumConfigCommand.self,
-                      RoutineLoadCommand.self, StatusCommand.self, CleanupCommand.self]
+                      RoutineLoadCommand.self, StatusCommand.self, CleanupCommand.self, VerifyCommand.self]
     )
 }
 

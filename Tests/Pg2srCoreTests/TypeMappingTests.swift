@@ -5,56 +5,256 @@ import Testing
     let table = TableName(schema: "public", name: "t")
 
     func column(_ typeName: String, typmod: Int = -1, category: String = "N", kind: String = "b", element: String? = nil,
-                dims: Int = 0, key: Int = 0, notNull: Bool = false) -> SourceColumn {
-        SourceColumn(name: "c", notNull: notNull, declaredType: typeName, baseType: typeName, baseTypeName: typeName, baseTypeKind: kind,
-                     baseTypeCategory: category, elementTypeName: element, elementTypeKind: element == nil ? nil : "b",
+                elementKind: String = "b", dims: Int = 0, key: Int = 0, notNull: Bool = false, name: String = "c") -> SourceColumn {
+        SourceColumn(name: name, notNull: notNull, declaredType: typeName, baseType: typeName, baseTypeName: typeName, baseTypeKind: kind,
+                     baseTypeCategory: category, elementTypeName: element, elementTypeKind: element == nil ? nil : elementKind,
                      typmod: typmod, arrayDimensions: dims, primaryKeyPosition: key)
     }
+
+    static func numericTypmod(_ precision: Int, _ scale: Int) -> Int { ((precision << 16) | (scale & 0x7FF)) + 4 }
 
     @Test(arguments: [
         ("int2", -1, "SMALLINT"), ("int4", -1, "INT"), ("int8", -1, "BIGINT"), ("oid", -1, "BIGINT"),
         ("float4", -1, "FLOAT"), ("float8", -1, "DOUBLE"), ("bool", -1, "BOOLEAN"), ("money", -1, "DECIMAL(19,2)"),
-        ("numeric", ((12 << 16) | 2) + 4, "DECIMAL(12,2)"), ("numeric", -1, "DECIMAL(38,10)"),
-        ("numeric", ((50 << 16) | 5) + 4, "VARCHAR(53)"),
-        ("varchar", 24, "VARCHAR(80)"), ("bpchar", 14, "VARCHAR(40)"), ("text", -1, "VARCHAR(1048576)"),
-        ("uuid", -1, "VARCHAR(36)"), ("jsonb", -1, "JSON"), ("json", -1, "JSON"), ("bytea", -1, "VARBINARY(1048576)"),
+        ("numeric", numericTypmod(12, 2), "DECIMAL(12,2)"), ("numeric", -1, "DECIMAL(38,10)"),
+        ("numeric", numericTypmod(38, 38), "DECIMAL(38,38)"), ("numeric", numericTypmod(50, 5), "VARCHAR(53)"),
+        ("numeric", numericTypmod(5, -2), "DECIMAL(7,0)"), ("numeric", numericTypmod(2, 5), "DECIMAL(5,5)"),
+        ("varchar", 24, "VARCHAR(80)"), ("varchar", -1, "VARCHAR(1048576)"), ("bpchar", 14, "VARCHAR(40)"),
+        ("text", -1, "VARCHAR(1048576)"), ("citext", -1, "VARCHAR(1048576)"), ("name", -1, "VARCHAR(1048576)"),
+        ("uuid", -1, "VARCHAR(36)"), ("jsonb", -1, "JSON"), ("json", -1, "JSON"), ("hstore", -1, "JSON"),
+        ("bytea", -1, "VARBINARY(1048576)"),
         ("date", -1, "DATE"), ("timestamp", -1, "DATETIME"), ("timestamptz", -1, "DATETIME"),
-        ("time", -1, "VARCHAR(32)"), ("interval", -1, "VARCHAR(64)"), ("inet", -1, "VARCHAR(64)"), ("macaddr", -1, "VARCHAR(32)"),
+        ("time", -1, "VARCHAR(32)"), ("timetz", -1, "VARCHAR(32)"), ("interval", -1, "VARCHAR(64)"),
+        ("inet", -1, "VARCHAR(64)"), ("cidr", -1, "VARCHAR(64)"), ("macaddr", -1, "VARCHAR(32)"), ("macaddr8", -1, "VARCHAR(32)"),
+        ("bit", 3, "VARCHAR(3)"), ("varbit", 16, "VARCHAR(16)"), ("varbit", -1, "VARCHAR(1048576)"),
     ])
     func scalarTypes(typeName: String, typmod: Int, expected: String) throws {
         let mapping = try TypeMapping.map(column(typeName, typmod: typmod), of: table)
         #expect(mapping.starRocksType == expected)
+        #expect(!mapping.verifyRendering.contains("pg2sr-reject"))
+    }
+
+    @Test func plainIntegersLoadAsTheyAre() throws {
+        let mapping = try TypeMapping.map(column("int4"), of: table)
+        #expect(mapping.selectExpression == "\"c\"" && mapping.verifyExpression == nil && mapping.verifyRendering == "\"c\"")
+        #expect(mapping.loadExpression == nil)
     }
 
     @Test func booleansAreRenderedAsTrueFalseAndTimestamptzInUTC() throws {
         #expect(try TypeMapping.map(column("bool"), of: table).selectExpression == "\"c\"::text")
-        #expect(try TypeMapping.map(column("timestamptz"), of: table).selectExpression.contains("AT TIME ZONE 'UTC'"))
+        let timestamptz = try TypeMapping.map(column("timestamptz"), of: table)
+        #expect(timestamptz.selectExpression.contains("ELSE ((\"c\" AT TIME ZONE 'UTC'))::text END"))
+        #expect(timestamptz.verifyExpression == "(\"c\" AT TIME ZONE 'UTC')")
+    }
+
+    @Test func valuesStarRocksCannotHoldAreRejectedInsidePostgres() throws {
+        let unconstrained = try TypeMapping.map(column("numeric"), of: table).selectExpression
+        #expect(unconstrained.contains("trunc(\"c\", 10) <> \"c\" OR abs(\"c\") >= 1e28"))
+        #expect(unconstrained.contains("'pg2sr-reject: public.t.c: does not fit DECIMAL(38,10) exactly"))
+        #expect(try TypeMapping.map(column("numeric", typmod: Self.numericTypmod(10, 2)), of: table).selectExpression.contains("NaN/Infinity"))
+        #expect(try TypeMapping.map(column("text"), of: table).selectExpression.contains("octet_length(\"c\"::text) > 1048576"))
+        let date = try TypeMapping.map(column("date"), of: table).selectExpression
+        #expect(date.contains("WHEN NOT isfinite(\"c\") THEN") && date.contains("'10000-01-01'::date"))
+        #expect(try TypeMapping.map(column("jsonb"), of: table).selectExpression.contains("jsonb_path_query"))
+        // A varchar(n) StarRocks always holds (4n bytes) needs no length check.
+        #expect(!(try TypeMapping.map(column("varchar", typmod: 14), of: table).selectExpression.contains("octet_length")))
+    }
+
+    @Test func infinityAsNullMakesTheColumnNullable() throws {
+        var policy = ValuePolicy()
+        policy.infinityAsNull = true
+        let mapping = try TypeMapping.map(column("timestamp", notNull: true), of: table, policy: policy)
+        #expect(mapping.nullable)
+        #expect(mapping.selectExpression.hasPrefix("CASE WHEN NOT isfinite(\"c\") THEN NULL"))
+        #expect(!mapping.selectExpression.contains("infinite value"))
+        #expect(mapping.verifyExpression == "CASE WHEN NOT isfinite(\"c\") THEN NULL ELSE (\"c\")::text END")
+    }
+
+    @Test func textThatCouldBeBackslashNTravelsEncoded() throws {
+        for mapping in [try TypeMapping.map(column("text"), of: table), try TypeMapping.map(column("mood", kind: "e"), of: table),
+                        try TypeMapping.map(column("bpchar", typmod: 9), of: table)] {
+            #expect(mapping.loadExpression != nil)
+            #expect(mapping.selectExpression.contains("|| '\\N'"))
+            #expect(!mapping.verifyRendering.contains("'\\N'"))
+        }
+        #expect(try TypeMapping.map(column("uuid"), of: table).loadExpression == nil)
+    }
+
+    @Test func charKeepsItsPaddingAsDebeziumSendsIt() throws {
+        #expect(try TypeMapping.map(column("bpchar", typmod: 9), of: table).verifyExpression == "textin(bpcharout(\"c\"))")
+    }
+
+    @Test func temporalTextFormsAreDebeziums() throws {
+        #expect(try TypeMapping.map(column("time"), of: table).verifyRendering == "\"c\"::text || 'Z'")
+        #expect(try TypeMapping.map(column("timetz"), of: table).verifyRendering == "(\"c\" AT TIME ZONE 'UTC')::time::text || 'Z'")
+        let interval = try TypeMapping.map(column("interval"), of: table).verifyRendering
+        #expect(interval.hasPrefix("'P' || extract(year from \"c\")::bigint || 'Y'"))
+        #expect(interval.contains("trim_scale(trunc(") && interval.contains("::float8"))
     }
 
     @Test func arrays() throws {
         #expect(try TypeMapping.map(column("_int4", category: "A", element: "int4", dims: 1), of: table).starRocksType == "ARRAY<INT>")
         #expect(try TypeMapping.map(column("_int4", category: "A", element: "int4", dims: 2), of: table).starRocksType == "JSON")
         #expect(try TypeMapping.map(column("_point", category: "A", element: "point", dims: 1), of: table).starRocksType == "JSON")
+        #expect(try TypeMapping.map(column("_jsonb", category: "A", element: "jsonb", dims: 1), of: table).starRocksType == "JSON")
+        #expect(try TypeMapping.map(column("_bytea", category: "A", element: "bytea", dims: 1), of: table).starRocksType == "JSON")
+        #expect(try TypeMapping.map(column("_mood", category: "A", element: "mood", elementKind: "e", dims: 1), of: table).starRocksType == "ARRAY<VARCHAR(256)>")
+        #expect(try TypeMapping.map(column("_varchar", typmod: 14, category: "A", element: "varchar", dims: 1), of: table).starRocksType == "ARRAY<VARCHAR(40)>")
+        #expect(try TypeMapping.map(column("_numeric", typmod: Self.numericTypmod(10, 2), category: "A", element: "numeric", dims: 1), of: table)
+            .starRocksType == "ARRAY<DECIMAL(10,2)>")
+        #expect(try TypeMapping.map(column("_numeric", typmod: Self.numericTypmod(60, 2), category: "A", element: "numeric", dims: 1), of: table)
+            .starRocksType == "JSON")
+        let floats = try TypeMapping.map(column("_float8", category: "A", element: "float8", dims: 1), of: table)
+        #expect(floats.starRocksType == "ARRAY<DOUBLE>")
+        #expect(floats.verifyRendering.contains("string_agg")) // NaN/Infinity bare, not JSON strings
+        let timestamps = try TypeMapping.map(column("_timestamptz", category: "A", element: "timestamptz", dims: 1), of: table)
+        #expect(timestamps.starRocksType == "ARRAY<DATETIME>")
+        #expect(timestamps.selectExpression.contains("array element infinite value"))
+        let texts = try TypeMapping.map(column("_text", category: "A", element: "text", dims: 1), of: table).selectExpression
+        #expect(texts.contains("array_ndims(\"c\") > 1") && texts.contains("array_lower(\"c\", 1) <> 1") && texts.contains("strpos(array_to_json(\"c\")::text, '\\') > 0"))
     }
 
     @Test func enumsAndCompositesAndUnknowns() throws {
         #expect(try TypeMapping.map(column("mood", kind: "e"), of: table).starRocksType == "VARCHAR(256)")
         #expect(try TypeMapping.map(column("pair", kind: "c"), of: table).starRocksType == "JSON")
-        #expect(throws: Pg2srError.self) { try TypeMapping.map(column("point"), of: table) }
+        let error = #expect(throws: Pg2srError.self) { try TypeMapping.map(column("point"), of: table) }
+        #expect("\(error!)".contains("public.t.\"c\" has type point") && "\(error!)".contains("--cast 'public.t.c=varchar'"))
         #expect(try TypeMapping.map(column("point"), of: table, castOverride: "varchar").starRocksType == "VARCHAR(1048576)")
+    }
+
+    @Test func casts() throws {
+        let decimal = try TypeMapping.map(column("numeric"), of: table, castOverride: "decimal(20, 4)")
+        #expect(decimal.starRocksType == "DECIMAL(20,4)")
+        #expect(decimal.selectExpression.contains("trunc((\"c\")::numeric, 4) <> (\"c\")::numeric OR abs((\"c\")::numeric) >= 1e16"))
+        #expect(try TypeMapping.map(column("numeric"), of: table, castOverride: "bigint").selectExpression.contains("would round"))
+        let text = try TypeMapping.map(column("text"), of: table, castOverride: "varchar(20)")
+        #expect(text.starRocksType == "VARCHAR(20)" && text.loadExpression != nil)
+        #expect(try TypeMapping.map(column("timestamp"), of: table, castOverride: "date").selectExpression.contains("isfinite"))
+        #expect(throws: Pg2srError.self) { try TypeMapping.map(column("numeric"), of: table, castOverride: "decimal(40,2)") }
+        #expect(throws: Pg2srError.self) { try TypeMapping.map(column("numeric"), of: table, castOverride: "geometry") }
     }
 
     @Test func keyColumnsMustHaveKeyTypes() throws {
         #expect(throws: Pg2srError.self) { try TypeMapping.map(column("float8", key: 1, notNull: true), of: table) }
-        #expect(throws: Pg2srError.self) { try TypeMapping.map(column("numeric", typmod: ((10 << 16) | 0) + 4, key: 1), of: table) }
+        #expect(throws: Pg2srError.self) { try TypeMapping.map(column("numeric", typmod: Self.numericTypmod(10, 0), key: 1), of: table) }
         let key = try TypeMapping.map(column("int8", key: 1, notNull: true), of: table)
         #expect(key.keyPosition == 1 && !key.nullable)
+        #expect(try TypeMapping.map(column("numeric", typmod: Self.numericTypmod(10, 0), key: 1), of: table, castOverride: "bigint").starRocksType == "BIGINT")
     }
 
     @Test func wideDecimalsWhereTheTargetHasThem() throws {
         var capabilities = TargetCapabilities()
         capabilities.maxDecimalPrecision = 76
-        let mapping = try TypeMapping.map(column("numeric", typmod: ((50 << 16) | 5) + 4), of: table, target: capabilities)
+        let mapping = try TypeMapping.map(column("numeric", typmod: Self.numericTypmod(50, 5)), of: table, target: capabilities)
         #expect(mapping.starRocksType == "DECIMAL(50,5)")
+        capabilities.maxVarcharBytes = 65533
+        #expect(try TypeMapping.map(column("varchar", typmod: 20004), of: table, target: capabilities).starRocksType == "VARCHAR(65533)")
+    }
+
+    @Test func capabilitiesFollowTheTargetVersion() {
+        #expect(TargetCapabilities(starRocksVersion: "4.0.1-ab12").maxDecimalPrecision == 76)
+        #expect(TargetCapabilities(starRocksVersion: "3.3.0-standin").maxDecimalPrecision == 38)
+        #expect(TargetCapabilities(starRocksVersion: "2.0.9").maxVarcharBytes == 65533)
+        #expect(TargetCapabilities(starRocksVersion: "3.1.2").maxVarcharBytes == 1_048_576)
+        #expect(TargetCapabilities(starRocksVersion: nil).maxDecimalPrecision == 38)
+    }
+
+    @Test func numericTypmodsOfPostgres15() {
+        #expect(TypeMapping.numericTypmod(Self.numericTypmod(12, 2)) == (12, 2))
+        #expect(TypeMapping.numericTypmod(Self.numericTypmod(5, -2)) == (5, -2))
+        #expect(TypeMapping.numericTypmod(Self.numericTypmod(3, -1000)) == (3, -1000))
+        #expect(TypeMapping.numericTypmod(Self.numericTypmod(1000, 1000)) == (1000, 1000))
+    }
+
+    @Test(arguments: ["__op", "__OP", "pg2sr_f3", "PG2SR_V12", "pg2sr_op", "pg2sr_deleted", "line\nbreak", "tab\there", "nul\u{0}"])
+    func namesStarRocksCannotTakeAreRefused(name: String) {
+        #expect(throws: Pg2srError.self) { try TypeMapping.map(column("int4", name: name), of: table) }
+    }
+
+    @Test(arguments: ["pg2sr_flag", "Größe", "Line \"Note\"", "back`tick", "日付", "__opx", "with space"])
+    func otherNamesAreFine(name: String) throws {
+        #expect(try TypeMapping.map(column("int4", name: name), of: table).targetName == name)
+    }
+}
+
+@Suite struct CanonicalValueTests {
+    func canonical(_ text: String?, _ type: String) -> String? { CanonicalValue.canonical(text, as: TargetType(type)) }
+    func invalid(_ text: String, _ type: String) -> Bool { canonical(text, type)?.hasPrefix(CanonicalValue.invalidPrefix) == true }
+
+    @Test func typesParse() {
+        #expect(TargetType("DECIMAL(12,2)") == .decimal(precision: 12, scale: 2))
+        #expect(TargetType("decimal(12, 2)") == .decimal(precision: 12, scale: 2))
+        #expect(TargetType("ARRAY<VARCHAR(40)>") == .array(.string(bytes: 40)))
+        #expect(TargetType("array<int(11)>") == .array(.integer))
+        #expect(TargetType("VARBINARY(1048576)") == .binary)
+        #expect(TargetType("varbinary") == .binary)
+    }
+
+    @Test func numbers() {
+        #expect(canonical("-0", "INT") == "0" && canonical("007", "BIGINT") == "7")
+        #expect(canonical("1.5", "DECIMAL(12,2)") == "1.50" && canonical("1.50", "decimal(12,2)") == "1.50")
+        #expect(canonical("1.00000000000", "DECIMAL(38,10)") == "1.0000000000")
+        #expect(invalid("1.00000000001", "DECIMAL(38,10)") && invalid("NaN", "DECIMAL(10,2)") && invalid("123456789012", "DECIMAL(12,2)"))
+        #expect(canonical("-0.00", "DECIMAL(5,2)") == "0.00" && canonical("1e2", "DECIMAL(5,0)") == "100")
+        #expect(canonical("NaN", "DOUBLE") == "nan" && canonical("nan", "DOUBLE") == "nan")
+        #expect(canonical("-Infinity", "DOUBLE") == "-inf" && canonical("-inf", "DOUBLE") == "-inf")
+        #expect(canonical("1e+20", "DOUBLE") == canonical("100000000000000000000", "DOUBLE"))
+        #expect(canonical("3.4028235e+38", "FLOAT") == canonical("3.4028235e38", "FLOAT"))
+        #expect(canonical("true", "BOOLEAN") == "1" && canonical("0", "BOOLEAN") == "0")
+    }
+
+    @Test func datesAndTimes() {
+        #expect(canonical("2024-01-01 10:00:00.5", "DATETIME") == "2024-01-01 10:00:00.500000")
+        #expect(canonical("2024-01-01T10:00:00.500000", "DATETIME") == "2024-01-01 10:00:00.500000")
+        #expect(canonical("2024-01-01 10:00:00", "DATETIME") == "2024-01-01 10:00:00.000000")
+        #expect(invalid("infinity", "DATETIME") && invalid("10000-01-01 00:00:00", "DATETIME") && invalid("2023-02-29", "DATE"))
+        #expect(canonical("0001-01-01", "DATE") == "0001-01-01")
+    }
+
+    @Test func stringsAreBytesAndLimited() {
+        #expect(canonical("é", "VARCHAR(2)") == "é")
+        #expect(invalid("😀", "VARCHAR(3)"))
+        #expect(canonical("e\u{301}", "VARCHAR(10)")!.utf8.count == 3) // not normalized to é
+        #expect(canonical("00FF", "VARBINARY") == "00ff")
+    }
+
+    @Test func json() {
+        #expect(canonical("{\"b\": 1.10, \"a\": [1, \"x\\\"y\"]}", "JSON") == "{\"a\":[1,\"x\\\"y\"],\"b\":11e-1}")
+        #expect(canonical("{\"a\":[1,\"x\\u0022y\"],\"b\":1.1}", "JSON") == canonical("{\"b\": 1.10, \"a\": [1, \"x\\\"y\"]}", "JSON"))
+        #expect(canonical("{\"k\": \"\\ud83d\\ude00\"}", "JSON") == "{\"k\":\"😀\"}")
+        #expect(canonical("{\"a\": 1, \"a\": 2}", "JSON") == "{\"a\":2}")
+        #expect(invalid("{\"a\": }", "JSON"))
+    }
+
+    @Test func arrays() {
+        #expect(canonical("[1,null,3]", "ARRAY<INT>") == canonical("[1, NULL, 3]", "array<int(11)>"))
+        #expect(canonical("[\"2024-01-01T10:00:00.5\"]", "ARRAY<DATETIME>") == canonical("[\"2024-01-01 10:00:00.500000\"]", "ARRAY<DATETIME>"))
+        #expect(canonical("[1.5,NaN,-Infinity]", "ARRAY<DOUBLE>") == canonical("[1.5,nan,-inf]", "ARRAY<DOUBLE>"))
+        #expect(canonical("[true,false]", "ARRAY<BOOLEAN>") == canonical("[1,0]", "ARRAY<BOOLEAN>"))
+        #expect(canonical("[\"a\",\"b c\",null]", "ARRAY<VARCHAR(10)>") == "[\"a\",\"b c\",null]")
+        #expect(canonical("[]", "ARRAY<INT>") == "[]")
+    }
+
+    @Test func rowDigestsFrameValues() {
+        #expect(RowDigest.of(["a", "bc"]) != RowDigest.of(["ab", "c"]))
+        #expect(RowDigest.of([nil, ""]) != RowDigest.of(["", nil]))
+        #expect(RowDigest.of(["x"]) == RowDigest.of(["x"]))
+        #expect(KeyBytes(["é"]) != KeyBytes(["e\u{301}"]))
+    }
+
+    @Test func chunksFollowStarRocksOrder() {
+        #expect(CanonicalOrder.less("-10", "-9", type: .integer) && CanonicalOrder.less("9", "10", type: .integer))
+        #expect(!CanonicalOrder.less("10", "10", type: .integer))
+        #expect(CanonicalOrder.less("Z", "a", type: .string(bytes: nil)) && CanonicalOrder.less("z", "é", type: .string(bytes: nil)))
+        #expect(CanonicalOrder.chunk(of: "5", boundaries: ["10", "20"], type: .integer) == 0)
+        #expect(CanonicalOrder.chunk(of: "10", boundaries: ["10", "20"], type: .integer) == 1)
+        #expect(CanonicalOrder.chunk(of: "25", boundaries: ["10", "20"], type: .integer) == 2)
+        #expect(CanonicalOrder.chunk(of: nil, boundaries: ["10", "20"], type: .integer) == 0)
+    }
+
+    @Test func copyTextRows() {
+        let row = Array("a\\tb\t\\N\t\\\\N\t\t\\n\n".utf8)
+        let fields = row.withUnsafeBytes { CopyText.fields($0) }
+        #expect(fields == ["a\tb", nil, "\\N", "", "\n"])
     }
 }

@@ -1,6 +1,6 @@
 /// How one PostgreSQL column lands in StarRocks. The same mapping drives the DDL, the
-/// snapshot's COPY SELECT list and (for CDC) the Routine Load column expressions, so both
-/// paths produce identical values.
+/// snapshot's COPY SELECT list, (for CDC) the Routine Load column expressions and `pg2sr
+/// verify`, so every path produces and checks identical values.
 public struct ColumnMapping: Codable, Sendable, Equatable {
     public var sourceName: String
     public var targetName: String
@@ -21,11 +21,36 @@ public struct ColumnMapping: Codable, Sendable, Equatable {
     /// column's value, when it cannot be loaded as is (e.g. `parse_json({})` for jsonb, which
     /// Debezium sends as a string). nil = the value loads as is.
     public var cdcExpression: String? = nil
+    /// SQL over the source column giving the value StarRocks must hold, as text in a form
+    /// `CanonicalValue` reads for `starRocksType` — the select expression without its guards
+    /// and without the `\N` transport encoding. Values the target cannot hold render to text
+    /// that never canonicalizes equal to a target value. nil = the same as `selectExpression`
+    /// (kept out of the run record when it adds nothing).
+    public var verifyExpression: String? = nil
+
+    /// What `pg2sr verify` evaluates in PostgreSQL for this column.
+    public var verifyRendering: String { verifyExpression ?? selectExpression }
+}
+
+extension TargetCapabilities {
+    /// The capabilities of a StarRocks version as `SELECT current_version()` prints it
+    /// (`3.3.5-abc1234`, `4.0.1`): DECIMAL256 (precision 76) from 4.0, VARCHAR up to 1048576
+    /// bytes from 2.1 (65533 before). Unknown text keeps the defaults (38, 1048576).
+    public init(starRocksVersion version: String?) {
+        self.init()
+        guard let version else { return }
+        let numbers = version.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+        guard numbers.count == 2 else { return }
+        let (major, minor) = (numbers[0], numbers[1])
+        if major >= 4 { maxDecimalPrecision = 76 }
+        if major < 2 || (major == 2 && minor < 1) { maxVarcharBytes = 65533 }
+    }
 }
 
 /// What the user decided for values StarRocks cannot hold.
 public struct ValuePolicy: Sendable, Codable {
-    /// Map ±infinity dates/timestamps to NULL instead of failing the load.
+    /// Map ±infinity dates/timestamps to NULL instead of failing the load (`--infinity-as-null`).
+    /// Such columns become nullable in the target even when NOT NULL in the source.
     public var infinityAsNull = false
     public init() {}
 }
@@ -34,7 +59,7 @@ public struct ValuePolicy: Sendable, Codable {
 public struct TargetCapabilities: Sendable, Codable {
     /// DECIMAL256 (precision up to 76) exists from StarRocks 4.0.
     public var maxDecimalPrecision = 38
-    /// VARCHAR length limit in bytes (1048576 in 2.1–4.1).
+    /// VARCHAR length limit in bytes (65533 before 2.1, 1048576 in 2.1–4.1).
     public var maxVarcharBytes = 1_048_576
     public init() {}
 }
