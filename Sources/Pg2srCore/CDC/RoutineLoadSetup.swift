@@ -72,14 +72,13 @@ public struct RoutineLoadSetup {
                                                  note: "DUPLICATE KEY table"))
                 continue
             }
-            if let job = existing[name] {
+            // A STOPPED or CANCELLED job no longer holds its name (§6.1): a new job may take it.
+            if let job = existing[name], job.isActive {
                 guard job.table == table.targetTable else {
                     throw Pg2srError.target("Routine Load job name clash: \(target.database).\(name) exists for table \(job.table), not \(table.targetTable)")
                 }
-                if job.isActive {
-                    reports.append(RoutineLoadReport(table: table.source.description, job: name, topic: topic, action: "exists", state: job.state, offsets: [:]))
-                    continue
-                }
+                reports.append(RoutineLoadReport(table: table.source.description, job: name, topic: topic, action: "exists", state: job.state, offsets: [:]))
+                continue
             }
             let offsets: [Int32: Int64]
             do {

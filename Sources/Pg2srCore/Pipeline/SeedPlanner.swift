@@ -46,7 +46,11 @@ struct SeedPlanner {
                 }
                 for index in mappings.indices {
                     mappings[index].keyPosition = (keys.firstIndex(of: mappings[index].sourceName) ?? -1) + 1
-                    if mappings[index].keyPosition > 0 { mappings[index].nullable = false }
+                    guard mappings[index].keyPosition > 0 else { continue }
+                    mappings[index].nullable = false // a NULL in it then fails the load loudly (strict mode)
+                    guard StarRocksDDL.isKeyable(mappings[index].starRocksType) else {
+                        throw Pg2srError.usage("--key for \(table.name): column \(mappings[index].sourceName) maps to \(mappings[index].starRocksType), which StarRocks does not allow in a key (use --cast to a key type)")
+                    }
                 }
             }
             // StarRocks wants the key columns first, in key order.

@@ -61,7 +61,10 @@ public final class SeedRun {
         log.info("snapshot \(snapshot.info.name) at LSN \(snapshot.info.walLSN), \(snapshot.info.serverTime)")
 
         let locker = TableLocker(connector: source, timeoutMilliseconds: options.lockWaitTimeoutMilliseconds)
-        var (plan, _) = try SeedPlanner(connection: snapshot.catalogConnection, options: options.plan, locking: locker).plan(log: log)
+        // The target's version decides what the mapping may use (DECIMAL256 from 4.0).
+        var planOptions = options.plan
+        planOptions.capabilities = TargetCapabilities(starRocksVersion: session.version())
+        var (plan, _) = try SeedPlanner(connection: snapshot.catalogConnection, options: planOptions, locking: locker).plan(log: log)
         if let previousPlan = previous?.plan {
             // A resumed run keeps its chunks (hence its labels): only the missing ones load.
             plan = try Self.reuse(previousPlan, over: plan)
