@@ -107,15 +107,7 @@ final class SeedWorker {
         if context.checkLabelsFirst || completedAttempt != nil, try labelIsCommitted(task.label) {
             return committedEarlier()
         }
-        let body = try startCopy(task.copySQL, table: table, tableIndex: task.tableIndex)
-        let hasRows: Bool
-        do {
-            hasRows = try body.prefetchFirstRow()
-        } catch let error as PostgresError {
-            abandon(body, tableIndex: task.tableIndex)
-            throw try sourceFailure(error, table: table.source, duringCopy: true)
-        }
-        guard hasRows else { return .empty }
+        guard let body = try openChunk(task.copySQL, table: table, tableIndex: task.tableIndex) else { return .empty }
 
         var result: StreamLoadResult?
         var transportFailure: StreamLoadTransportError?
@@ -143,6 +135,18 @@ final class SeedWorker {
     private func committedEarlier() -> ChunkOutcome {
         if let completedAttempt { return .loaded(rows: completedAttempt.rows, bytes: completedAttempt.bytes) }
         return .alreadyLoaded
+    }
+
+    /// Starts a chunk's COPY and reads its first row before any HTTP request is made (StarRocks
+    /// fails empty loads); nil when the chunk has no rows.
+    private func openChunk(_ copySQL: String, table: TablePlan, tableIndex: Int) throws -> CopyBodySource? {
+        let body = try startCopy(copySQL, table: table, tableIndex: tableIndex)
+        do {
+            return try body.prefetchFirstRow() ? body : nil
+        } catch let error as PostgresError {
+            abandon(body, tableIndex: tableIndex)
+            throw try sourceFailure(error, table: table.source, duringCopy: true)
+        }
     }
 
     /// Starts the chunk's COPY in this worker's snapshot session and wraps it as an upload body.
@@ -250,15 +254,7 @@ final class SeedWorker {
         do {
             for part in task.transactionChunks {
                 if context.cancellation.isSet { throw ChunkCanceled() }
-                let body = try startCopy(part.copySQL, table: table, tableIndex: task.tableIndex)
-                let hasRows: Bool
-                do {
-                    hasRows = try body.prefetchFirstRow()
-                } catch let error as PostgresError {
-                    abandon(body, tableIndex: task.tableIndex)
-                    throw try sourceFailure(error, table: table.source, duringCopy: true)
-                }
-                guard hasRows else {
+                guard let body = try openChunk(part.copySQL, table: table, tableIndex: task.tableIndex) else {
                     parts.append((0, 0))
                     continue
                 }
