@@ -212,3 +212,24 @@ def assert_tables_equal(source_rows: list[tuple], target_rows: list[tuple], type
         cs = [canonical_source(v) for v in s]
         ct = [canonical_target(v, types[i]) for i, v in enumerate(t)]
         assert cs == ct, f"{context}: row {index} differs:\n source {cs}\n target {ct}"
+
+
+def target_types(standin, table: str, db: str) -> dict[str, str]:
+    rows = standin.query(f"SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.columns "
+                         f"WHERE TABLE_SCHEMA = '{db}' AND TABLE_NAME = '{table}' ORDER BY ORDINAL_POSITION")
+    return {name: ctype for name, ctype in rows}
+
+
+def compare(pg_db, standin, source_table: str, target_table: str, key: str, db: str, source_rows=None) -> int:
+    """The target table equals the source table (or `source_rows`), value for value."""
+    types = target_types(standin, target_table, db)
+    assert types, f"target table {target_table} missing"
+    columns = list(types)
+    quoted_pg = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+    quoted_sr = ", ".join("`" + c + "`" for c in columns)
+    if source_rows is None:
+        with pg_db.connect() as connection:
+            source_rows = connection.execute(f"SELECT {quoted_pg} FROM {source_table} ORDER BY \"{key}\"").fetchall()
+    target_rows = standin.query(f"SELECT {quoted_sr} FROM `{db}`.`{target_table}` ORDER BY `{key}`")
+    assert_tables_equal(source_rows, target_rows, [types[c] for c in columns], context=target_table)
+    return len(target_rows)

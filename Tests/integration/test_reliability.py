@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from harness import assert_tables_equal, pg2sr_binary, run_pg2sr
+from harness import compare as compare_tables, pg2sr_binary, run_pg2sr
 
 DB = "sr"
 
@@ -40,22 +40,8 @@ def start_seed(pg_db, standin, *args: str) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
 
 
-def target_columns(standin, table: str) -> dict[str, str]:
-    rows = standin.query(f"SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.columns "
-                         f"WHERE TABLE_SCHEMA = '{DB}' AND TABLE_NAME = '{table}' ORDER BY ORDINAL_POSITION")
-    return dict(rows)
-
-
 def compare(pg_db, standin, table: str, key: str = "id", source_rows=None) -> int:
-    types = target_columns(standin, table)
-    assert types, f"target table {table} missing"
-    columns = list(types)
-    if source_rows is None:
-        with pg_db.connect() as c:
-            source_rows = c.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {key}").fetchall()
-    target_rows = standin.query(f"SELECT {', '.join('`' + c + '`' for c in columns)} FROM `{DB}`.`{table}` ORDER BY `{key}`")
-    assert_tables_equal(source_rows, target_rows, [types[c] for c in columns], context=table)
-    return len(target_rows)
+    return compare_tables(pg_db, standin, table, table, key, db=DB, source_rows=source_rows)
 
 
 def target_ids(standin, table: str) -> list[int]:

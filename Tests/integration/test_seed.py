@@ -7,38 +7,20 @@ import subprocess
 import threading
 import time
 
-import pytest
 
-from harness import assert_tables_equal, pg2sr_binary, run_pg2sr
+from harness import compare as compare_in, pg2sr_binary, run_pg2sr
 
 DB = "sr"
+
+
+def compare(pg_db, standin, source_table: str, target_table: str, key: str, db: str = DB, source_rows=None) -> int:
+    return compare_in(pg_db, standin, source_table, target_table, key, db=db, source_rows=source_rows)
 
 
 def seed(pg_db, standin, *args: str, db: str = DB, timeout: float = 300):
     env = {"PGPASSWORD": pg_db.password, **standin.env()}
     return run_pg2sr("seed", "--source", pg_db.conninfo_nopw, "--target", standin.target_url(db),
                      "--create-tables", "--replication-num", "1", "--progress", "none", *args, env=env, timeout=timeout)
-
-
-def target_types(standin, table: str, db: str = DB) -> dict[str, str]:
-    rows = standin.query(f"SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.columns "
-                         f"WHERE TABLE_SCHEMA = '{db}' AND TABLE_NAME = '{table}' ORDER BY ORDINAL_POSITION")
-    return {name: ctype for name, ctype in rows}
-
-
-def compare(pg_db, standin, source_table: str, target_table: str, key: str, db: str = DB, source_rows=None):
-    """The target table equals the source table (or `source_rows`), value for value."""
-    types = target_types(standin, target_table, db)
-    assert types, f"target table {target_table} missing"
-    columns = list(types)
-    quoted_pg = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
-    quoted_sr = ", ".join("`" + c + "`" for c in columns)
-    if source_rows is None:
-        with pg_db.connect() as connection:
-            source_rows = connection.execute(f"SELECT {quoted_pg} FROM {source_table} ORDER BY \"{key}\"").fetchall()
-    target_rows = standin.query(f"SELECT {quoted_sr} FROM `{db}`.`{target_table}` ORDER BY `{key}`")
-    assert_tables_equal(source_rows, target_rows, [types[c] for c in columns], context=target_table)
-    return len(target_rows)
 
 
 EDGE_TEXTS = ["plain", "", None, "comma, and \"quotes\"", "line\nbreak\r\nand CR", "tab\there", "back\\slash",
