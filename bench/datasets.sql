@@ -1,3 +1,0 @@
--- Benchmark datasets (bench/run fills them with psql variables; sizes are reached by rows).
--- :schema  target schema; each table is created by its own section, selected with \if.
--- Row generators are deterministic (no random()) so every invocation loads the same bytes.
