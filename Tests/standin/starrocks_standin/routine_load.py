@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import query
-from .ddl import _properties, _skip_balanced
+from .ddl import _ident_list, _properties, _skip_balanced
 from .expressions import ExprParser
 from .query import VARCHAR, text_result
 from .sqltokens import SqlError, TokenStream, analysis_error, syntax_error
@@ -523,14 +523,6 @@ def _check_name(name: str) -> None:
     if not JOB_NAME_RE.match(name):
         raise analysis_error(f"Incorrect ROUTINE LOAD NAME name '{name}'")   # ERR_WRONG_NAME_FORMAT
 
-
-def _ident_list(ts: TokenStream) -> List[str]:
-    ts.expect_op("(")
-    out = [ts.ident()]
-    while ts.accept_op(","):
-        out.append(ts.ident())
-    ts.expect_op(")")
-    return out
 
 
 def parse_load_properties(ts: TokenStream) -> Tuple[LoadDesc, Optional[str]]:
