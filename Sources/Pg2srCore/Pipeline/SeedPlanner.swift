@@ -1,4 +1,5 @@
 import PostgresClient
+import Foundation
 
 /// Turns the selection into a plan inside the snapshot: tables, column mappings, keys, chunks.
 struct SeedPlanner {
@@ -109,5 +110,3 @@ struct SeedPlanner {
         }
     }
 }
-
-import Foundation

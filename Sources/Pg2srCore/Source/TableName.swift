@@ -1,3 +1,5 @@
+import Foundation
+
 /// A schema-qualified PostgreSQL table name, exactly as stored in the catalog.
 public struct TableName: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
     public let schema: String
@@ -75,8 +77,6 @@ public struct TableName: Hashable, Comparable, Codable, Sendable, CustomStringCo
         return parts
     }
 }
-
-import Foundation
 
 /// Quoting for PostgreSQL SQL text.
 public enum PostgresSQL {

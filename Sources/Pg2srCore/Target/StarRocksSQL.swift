@@ -1,3 +1,5 @@
+import Foundation
+
 /// Quoting for StarRocks SQL text (MySQL dialect).
 public enum StarRocksSQL {
     public static func quoteIdentifier(_ identifier: String) -> String {
@@ -23,5 +25,3 @@ public enum StarRocksSQL {
         value.map(quoteString) ?? "NULL"
     }
 }
-
-import Foundation

@@ -1,4 +1,5 @@
 import MySQLClient
+import Foundation
 
 /// Options of the generated StarRocks DDL (`--replication-num`, `--buckets`, `--property`).
 public struct TableDDLOptions: Sendable {
@@ -123,5 +124,3 @@ enum TargetFit {
         return Int(type[type.index(after: comma)..<close].trimmingCharacters(in: .whitespaces))
     }
 }
-
-import Foundation
