@@ -110,8 +110,24 @@ import Testing
         let timestamps = try TypeMapping.map(column("_timestamptz", category: "A", element: "timestamptz", dims: 1), of: table)
         #expect(timestamps.starRocksType == "ARRAY<DATETIME>")
         #expect(timestamps.selectExpression.contains("array element infinite value"))
-        let texts = try TypeMapping.map(column("_text", category: "A", element: "text", dims: 1), of: table).selectExpression
-        #expect(texts.contains("array_ndims(\"c\") > 1") && texts.contains("array_lower(\"c\", 1) <> 1") && texts.contains("strpos(array_to_json(\"c\")::text, '\\') > 0"))
+        let texts = try TypeMapping.map(column("_text", category: "A", element: "text", dims: 1), of: table, position: 7)
+        #expect(texts.selectExpression.contains("array_ndims(\"c\") > 1") && texts.selectExpression.contains("array_lower(\"c\", 1) <> 1"))
+        // The JSON text is computed once and read by the guards and as the value.
+        #expect(texts.renderedOnce == ColumnMapping.RenderedOnce(alias: "pg2sr_l7", expression: "array_to_json(\"c\")::text"))
+        #expect(texts.selectExpression.contains("strpos(pg2sr_l7.pg2sr_l7, '\\') > 0") && texts.selectExpression.hasSuffix("ELSE (pg2sr_l7.pg2sr_l7)::text END"))
+        #expect(texts.verifyRendering == "array_to_json(\"c\")::text")
+        #expect(floats.renderedOnce == nil) // rendered element by element: nothing read twice
+    }
+
+    @Test func jsonTextIsRenderedOnceAndTheSelectJoinsIt() throws {
+        let doc = try TypeMapping.map(column("jsonb"), of: table, position: 3)
+        #expect(doc.renderedOnce?.expression == "\"c\"::text" && doc.verifyRendering == "\"c\"::text")
+        #expect(!doc.selectExpression.contains("\"c\"::text") && doc.selectExpression.contains("octet_length(pg2sr_l3.pg2sr_l3) > 16777216"))
+        let id = try TypeMapping.map(column("int8"), of: table, position: 1)
+        let chunk = ChunkPlanner.blockRanges(of: table, blocks: 10, tableBytes: 100, count: 2)[1]
+        #expect(CopyStatement.select(table: table, kind: "r", columns: [id, doc], chunk: chunk, filter: "c IS NOT NULL")
+            == "SELECT \"c\", \(doc.selectExpression) FROM ONLY \"public\".\"t\" CROSS JOIN LATERAL (SELECT \"c\"::text OFFSET 0) AS pg2sr_l3(pg2sr_l3)"
+            + " WHERE \"public\".\"t\".ctid >= '(5,0)'::tid AND (c IS NOT NULL)")
     }
 
     @Test func enumsAndCompositesAndUnknowns() throws {

@@ -158,6 +158,23 @@ def test_row_filter_include_exclude_empty_table_and_empty_chunk(pg_db, standin):
     assert standin.stats()["loads_committed"] == nonempty  # the run record goes over MySQL, not Stream Load
 
 
+def test_rows_that_trickle_in_below_the_read_batch_size_all_arrive(pg_db, standin):
+    # The COPY reader waits for 64 KB batches (SO_RCVLOWAT) in 2 ms slices: rows far smaller than
+    # that, produced 0.3 s apart, must still arrive (a held-back tail would hang the run), and
+    # the JSON and array values that the SELECT computes once per row must not move between rows.
+    pg_db.psql("""
+        CREATE TABLE drip (id int PRIMARY KEY, doc jsonb, tags text[], note text);
+        INSERT INTO drip SELECT g, jsonb_build_object('g', g, 'big', 12345678901234), ARRAY['a' || g, 'b'], 'n' || g
+        FROM generate_series(1, 5) g;
+    """)
+    p = seed(pg_db, standin, "--table", "drip", "--where", "public.drip=pg_sleep(0.3)::text = ''", "--output", "json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["tables"][0]["rows"] == 5
+    assert compare(pg_db, standin, "drip", "drip", "id") == 5
+    [(doc, tags)] = standin.query(f"SELECT doc, tags FROM `{DB}`.`drip` WHERE id = 4")
+    assert json.loads(doc) == {"g": 4, "big": 12345678901234} and json.loads(tags) == ["a4", "b"]
+
+
 def test_identifiers_with_case_spaces_quotes_and_non_ascii(pg_db, standin):
     pg_db.psql('''
         CREATE SCHEMA "Billing";

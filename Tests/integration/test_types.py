@@ -359,6 +359,9 @@ REJECTED = [
     ("timestamptz", "'9999-12-31 23:30:00-01'", "outside StarRocks' range", "10000-01-01 00:30:00+00"),
     ("jsonb", "'{\"n\": 12345678901234567890123}'", "JSON number", "{\"n\": 12345678901234567890123}"),
     ("json", "'[0.10000000000000000555]'", "JSON number", "[0.10000000000000000555]"),
+    # 19 significant digits split by the point (no run of 16 digits): still not a double.
+    ("jsonb", "'{\"n\": 1234567890.123456789}'", "JSON number", "{\"n\": 1234567890.123456789}"),
+    ("json", "'{\"tiny\": 1.5e-310}'", "JSON number", "{\"tiny\": 1.5e-310}"),
     ("text[]", "'{\"a\\\"b\"}'", "array element contains a quote", "{\"a\\\"b\"}"),
     ("int[]", "'{{1,2},{3,4}}'", "multi-dimensional value", "{{1,2},{3,4}}"),
     ("int[]", "'[0:1]={1,2}'", "lower bound other than 1", "[0:1]={1,2}"),

@@ -28,6 +28,19 @@ public struct ColumnMapping: Codable, Sendable, Equatable {
     /// (kept out of the run record when it adds nothing).
     public var verifyExpression: String? = nil
 
+    /// An expression `selectExpression` reads more than once (a JSON document's text, an
+    /// array's JSON): the COPY SELECT computes it once per row, in
+    /// `CROSS JOIN LATERAL (SELECT <expression> OFFSET 0) AS <alias>(<alias>)`, and
+    /// `selectExpression` reads it as `<alias>.<alias>` (`OFFSET 0` keeps the planner from
+    /// inlining it back into every use). nil = the select expression is self-contained.
+    public var renderedOnce: RenderedOnce? = nil
+
+    public struct RenderedOnce: Codable, Sendable, Equatable {
+        /// `pg2sr_l<position>`, also the name of its one column.
+        public var alias: String
+        public var expression: String
+    }
+
     /// What `pg2sr verify` evaluates in PostgreSQL for this column.
     public var verifyRendering: String { verifyExpression ?? selectExpression }
 }

@@ -41,16 +41,18 @@
 ///   the `--cast` to use.
 public enum TypeMapping {
     /// `castOverride` is the target type the user forced with `--cast` (e.g. `varchar`).
-    public static func map(_ column: SourceColumn, of table: TableName, castOverride: String? = nil,
+    /// `position` (1-based, unique in the table) names the column's `RenderedOnce` subquery.
+    public static func map(_ column: SourceColumn, of table: TableName, position: Int = 1, castOverride: String? = nil,
                            policy: ValuePolicy = ValuePolicy(), target: TargetCapabilities = TargetCapabilities()) throws -> ColumnMapping {
         try checkTargetName(column.name, table: table)
         let c = PostgresSQL.quoteIdentifier(column.name)
         let guardFor = ValueGuard(table: table, column: column.name)
-        let rendering: Rendering
+        let slot = OnceSlot(alias: "pg2sr_l\(position)")
+        var rendering: Rendering
         if let castOverride {
-            rendering = try castRendering(castOverride, column: column, c, table: table, target: target, policy: policy)
+            rendering = try castRendering(castOverride, column: column, c, slot: slot, table: table, target: target, policy: policy)
         } else {
-            rendering = try naturalRendering(column, c, table: table, target: target, policy: policy)
+            rendering = try naturalRendering(column, c, slot: slot, table: table, target: target, policy: policy)
         }
         var mapping = ColumnMapping(sourceName: column.name, targetName: column.name, starRocksType: rendering.type,
                                     nullable: !column.notNull && column.primaryKeyPosition == 0,
@@ -58,6 +60,11 @@ public enum TypeMapping {
                                     sourceType: column.declaredType)
         let transported = rendering.transportSafe ? nullLiteralSafe(rendering.value, &mapping) : rendering.value
         mapping.selectExpression = guardFor.guarded(transported, rendering.rejects, nullWhen: rendering.nullWhen)
+        if let once = rendering.once {
+            // The value is the slot's column; verify and DDL-free readers need the expression itself.
+            mapping.renderedOnce = ColumnMapping.RenderedOnce(alias: slot.alias, expression: once)
+            rendering.value = once
+        }
         let verify = rendering.nullWhen.map { "CASE WHEN \($0) THEN NULL ELSE (\(rendering.value))::text END" } ?? rendering.value
         mapping.verifyExpression = verify == mapping.selectExpression ? nil : verify
         mapping.cdcExpression = rendering.cdc
@@ -78,16 +85,33 @@ public enum TypeMapping {
         var cdc: String? = nil
         /// A user policy renders NULL when this holds (e.g. `NOT isfinite(col)`).
         var nullWhen: String? = nil
+        /// The expression `value` stands for when it is a `OnceSlot`'s reference.
+        var once: String? = nil
+
+        /// A rendering whose value (a JSON document's text, say) its guards read too: with a
+        /// slot, PostgreSQL computes it once per row (`ColumnMapping.RenderedOnce`) and value
+        /// and guards read the slot; without one (array elements), the expression itself.
+        static func readingOnce(_ expression: String, slot: OnceSlot?, type: String, cdc: String? = nil,
+                                rejects: (_ text: String) -> [ValueGuard.Reject]) -> Rendering {
+            let text = slot?.reference ?? expression
+            return Rendering(type: type, value: text, rejects: rejects(text), cdc: cdc, once: slot == nil ? nil : expression)
+        }
+    }
+
+    /// Where a column's rendering can have an expression computed once per row.
+    struct OnceSlot {
+        let alias: String
+        var reference: String { "\(alias).\(alias)" }
     }
 
     // MARK: - Natural mapping
 
-    static func naturalRendering(_ column: SourceColumn, _ c: String, table: TableName, target: TargetCapabilities,
+    static func naturalRendering(_ column: SourceColumn, _ c: String, slot: OnceSlot?, table: TableName, target: TargetCapabilities,
                                  policy: ValuePolicy) throws -> Rendering {
         if column.baseTypeCategory == "A" {
-            return array(column, c, target: target, policy: policy)
+            return array(column, c, slot: slot, target: target, policy: policy)
         }
-        if let scalar = scalar(typeName: column.baseTypeName, kind: column.baseTypeKind, typmod: column.typmod, c,
+        if let scalar = scalar(typeName: column.baseTypeName, kind: column.baseTypeKind, typmod: column.typmod, c, slot: slot,
                                target: target, policy: policy) {
             return scalar
         }
@@ -95,8 +119,8 @@ public enum TypeMapping {
     }
 
     /// A scalar of PostgreSQL type `typeName` (`pg_type.typname` of the base type) held in
-    /// the expression `c`; nil = no mapping. Also used for array elements.
-    static func scalar(typeName: String, kind: String, typmod: Int, _ c: String, target: TargetCapabilities,
+    /// the expression `c`; nil = no mapping. Also used for array elements (without a slot).
+    static func scalar(typeName: String, kind: String, typmod: Int, _ c: String, slot: OnceSlot? = nil, target: TargetCapabilities,
                        policy: ValuePolicy) -> Rendering? {
         let maxVarchar = target.maxVarcharBytes
         func varchar(_ bytes: Int) -> String { "VARCHAR(\(min(max(bytes, 1), maxVarchar)))" }
@@ -133,27 +157,28 @@ public enum TypeMapping {
             return Rendering(type: varchar(maxVarchar), value: text, rejects: [lengthReject(text)], transportSafe: true)
         case "uuid": return Rendering(type: "VARCHAR(36)", value: "\(c)::text")
         case "json", "jsonb":
-            return Rendering(type: "JSON", value: "\(c)::text", rejects: jsonRejects(c, jsonb: typeName == "jsonb" ? c : "\(c)::jsonb"),
-                             cdc: "parse_json({})") // Debezium sends the JSON text as a string
+            // Debezium sends the JSON text as a string.
+            return .readingOnce("\(c)::text", slot: slot, type: "JSON", cdc: "parse_json({})") { text in
+                jsonRejects(text: text, jsonb: typeName == "jsonb" ? c : "\(c)::jsonb")
+            }
         case "hstore":
             // The extension's cast to json (hstore_to_json), found whatever schema holds it.
-            return Rendering(type: "JSON", value: "\(c)::json::text", rejects: jsonSizeRejects("\(c)::json::text"),
-                             cdc: "parse_json({})") // hstore.handling.mode=json
+            return .readingOnce("\(c)::json::text", slot: slot, type: "JSON", cdc: "parse_json({})", rejects: jsonSizeRejects) // hstore.handling.mode=json
         case "bytea":
             return Rendering(type: "VARBINARY(\(maxVarchar))", value: "encode(\(c), 'hex')", rejects: [
                 ValueGuard.Reject(condition: "octet_length(\(c)) > \(maxVarchar)", reason: "binary value longer than \(maxVarchar) bytes (StarRocks VARBINARY limit)",
                                   value: "octet_length(\(c))::text || ' bytes'"),
             ], cdc: "to_binary({}, 'hex')") // binary.handling.mode=hex
         case "date":
-            return Rendering(type: "DATE", value: c, rejects: ValueGuard.temporalRejects(c, rendered: c, literalType: "date", policy: policy),
+            return Rendering(type: "DATE", value: c, rejects: ValueGuard.temporalRejects(c, type: "date", policy: policy),
                              nullWhen: policy.infinityAsNull ? "NOT isfinite(\(c))" : nil)
         case "timestamp":
-            return Rendering(type: "DATETIME", value: c, rejects: ValueGuard.temporalRejects(c, rendered: c, literalType: "timestamp", policy: policy),
+            return Rendering(type: "DATETIME", value: c, rejects: ValueGuard.temporalRejects(c, type: "timestamp", policy: policy),
                              nullWhen: policy.infinityAsNull ? "NOT isfinite(\(c))" : nil)
         case "timestamptz":
             // StarRocks DATETIME has no zone: the instant in UTC.
             let utc = "(\(c) AT TIME ZONE 'UTC')"
-            return Rendering(type: "DATETIME", value: utc, rejects: ValueGuard.temporalRejects(c, rendered: utc, literalType: "timestamp", policy: policy),
+            return Rendering(type: "DATETIME", value: utc, rejects: ValueGuard.temporalRejects(c, type: "timestamptz", policy: policy),
                              nullWhen: policy.infinityAsNull ? "NOT isfinite(\(c))" : nil)
         case "time":
             // Debezium isostring: ISO_OFFSET_TIME at UTC, fraction without trailing zeros.
@@ -182,7 +207,7 @@ public enum TypeMapping {
                 // Labels are at most 63 bytes; one could be exactly `\N`.
                 return Rendering(type: "VARCHAR(256)", value: "\(c)::text", transportSafe: true)
             case "c":
-                return Rendering(type: "JSON", value: "to_json(\(c))::text", rejects: jsonSizeRejects("to_json(\(c))::text"), cdc: "parse_json({})")
+                return .readingOnce("to_json(\(c))::text", slot: slot, type: "JSON", cdc: "parse_json({})", rejects: jsonSizeRejects)
             default:
                 return nil
             }
@@ -215,7 +240,9 @@ public enum TypeMapping {
             let integerDigits = max(precision - scale, 0)
             let decimalPrecision = max(integerDigits + fraction, 1)
             if decimalPrecision <= target.maxDecimalPrecision {
-                return Rendering(type: "DECIMAL(\(decimalPrecision),\(fraction))", value: c, rejects: [specialReject])
+                // A constrained numeric cannot hold ±Infinity (PostgreSQL 14+), only NaN.
+                let nanReject = ValueGuard.Reject(condition: "\(c) = 'NaN'::numeric", reason: specialReject.reason, value: specialReject.value)
+                return Rendering(type: "DECIMAL(\(decimalPrecision),\(fraction))", value: c, rejects: [nanReject])
             }
             // Wider than the target's DECIMAL: every digit as text (NaN included).
             return Rendering(type: "VARCHAR(\(max(decimalPrecision + 3, 9)))", value: "\(c)::text")
@@ -241,17 +268,20 @@ public enum TypeMapping {
 
     /// A StarRocks JSON value keeps integers as 64-bit and other numbers as doubles: a number
     /// beyond that (e.g. 12345678901234567890123, 0.1000000000000000055) would silently change.
-    /// Only documents with a long digit run or a 3-digit exponent (text test first, cheap) are
-    /// walked.
-    static func jsonRejects(_ c: String, jsonb: String) -> [ValueGuard.Reject] {
+    /// Only documents whose text (`text`, the value as rendered) could hold such a number are
+    /// walked: a number that is no 64-bit integer and no shortest-form double has 16 or more
+    /// significant digits (so a run of 16 digits and dots) or, outside the double range, a
+    /// 3-digit exponent (jsonb prints numbers without exponents, json keeps the source text).
+    static func jsonRejects(text: String, jsonb: String) -> [ValueGuard.Reject] {
         // CASE fixes the evaluation order (float8 conversion only in range).
         let exact = "CASE WHEN n = trunc(n) AND n BETWEEN -9223372036854775808 AND 18446744073709551615 THEN true "
             + "WHEN abs(n) BETWEEN 1e-307 AND 1e308 THEN n::float8::text::numeric = n ELSE false END"
-        let inexact = "\(c)::text ~ '[0-9]{16}|[eE][+-]?[0-9]{3}' AND EXISTS (SELECT 1 FROM jsonb_path_query(\(jsonb), 'strict $.**') AS v(j), "
+        let mayHold = jsonb.hasSuffix("::jsonb") ? "'[0-9.]{16}|[eE][+-]?[0-9]{3}'" : "'[0-9.]{16}'"
+        let inexact = "\(text) ~ \(mayHold) AND EXISTS (SELECT 1 FROM jsonb_path_query(\(jsonb), 'strict $.**') AS v(j), "
             + "LATERAL (SELECT CASE WHEN jsonb_typeof(v.j) = 'number' THEN (v.j #>> '{}')::numeric END) AS x(n) WHERE n IS NOT NULL AND NOT (\(exact)))"
-        return jsonSizeRejects("\(c)::text") + [
+        return jsonSizeRejects(text) + [
             ValueGuard.Reject(condition: inexact, reason: "JSON number that a StarRocks JSON value (64-bit integer or double) cannot hold exactly (use --cast ...=varchar)",
-                              value: "left(\(c)::text, 40)"),
+                              value: "left(\(text), 40)"),
         ]
     }
 
@@ -281,9 +311,9 @@ public enum TypeMapping {
     /// One-dimensional arrays of scalars become ARRAY<T>, as the JSON-like text that is
     /// StarRocks' CSV array syntax; declared multi-dimensional arrays and other elements
     /// become JSON.
-    static func array(_ column: SourceColumn, _ c: String, target: TargetCapabilities, policy: ValuePolicy) -> Rendering {
-        let json = Rendering(type: "JSON", value: "array_to_json(\(c))::text", rejects: jsonSizeRejects("array_to_json(\(c))::text"),
-                             cdc: "parse_json({})")
+    static func array(_ column: SourceColumn, _ c: String, slot: OnceSlot?, target: TargetCapabilities, policy: ValuePolicy) -> Rendering {
+        let asJSON = "array_to_json(\(c))::text"
+        let json = Rendering.readingOnce(asJSON, slot: slot, type: "JSON", cdc: "parse_json({})", rejects: jsonSizeRejects)
         guard column.arrayDimensions <= 1, let element = column.elementTypeName, let kind = column.elementTypeKind else { return json }
         let x = "pg2sr_x"
         let scalarTypes: Set<String> = ["int2", "int4", "int8", "oid", "float4", "float8", "bool", "numeric", "varchar", "bpchar", "text", "citext",
@@ -293,68 +323,74 @@ public enum TypeMapping {
               let scalar = scalar(typeName: element, kind: kind, typmod: column.typmod, x, target: target, policy: policy),
               !scalar.type.hasPrefix("JSON") && !scalar.type.hasPrefix("VARBINARY") else { return json }
         if element == "numeric", scalar.type.hasPrefix("VARCHAR") { return json } // wider than the target's DECIMAL
-
-        var rejects = [
-            ValueGuard.Reject(condition: "array_ndims(\(c)) > 1", reason: "multi-dimensional value in a one-dimensional ARRAY column (use --cast ...=json)",
-                              value: "left(\(c)::text, 40)"),
-            ValueGuard.Reject(condition: "array_lower(\(c), 1) <> 1", reason: "array with lower bound other than 1 would lose its bounds (use --cast ...=varchar)",
-                              value: "left(\(c)::text, 40)"),
-        ]
-        // Element guards, tested over the elements only when a cheap test on the array's text
-        // says an element may fail.
-        let maxVarchar = target.maxVarcharBytes
-        let precheck: String
-        switch element {
-        case "text", "citext", "name", "varchar", "bpchar": precheck = "octet_length(\(c)::text) > \(maxVarchar) AND "
-        case "numeric": precheck = "\(c)::text ~ '[NI]|[.][0-9]{11}|[0-9]{28}' AND "
-        case "date", "timestamp", "timestamptz": precheck = "\(c)::text ~ 'infinity|BC|[0-9]{5}-' AND "
-        case "bit", "varbit": precheck = "length(\(c)::text) > \(maxVarchar) AND "
-        default: precheck = ""
-        }
-        for reject in scalar.rejects {
-            rejects.append(ValueGuard.Reject(condition: "\(precheck)EXISTS (SELECT 1 FROM unnest(\(c)) AS u(\(x)) WHERE \(reject.condition))",
-                                             reason: "array element " + reject.reason, value: "left(\(c)::text, 40)"))
-        }
+        let type = "ARRAY<\(scalar.type)>"
         let isString = scalar.type.hasPrefix("VARCHAR")
-        let elementText: String
-        var value: String
-        switch element {
-        case "int2", "int4", "int8", "oid", "bool", "numeric", "date", "timestamp", "varchar", "text", "citext", "name", "uuid", "inet", "cidr",
-             "macaddr", "macaddr8", "bit", "varbit":
-            value = "array_to_json(\(c))::text"
-            elementText = "" // array_to_json renders them as StarRocks reads them
-        default:
-            if kind == "e" {
-                value = "array_to_json(\(c))::text"
-                elementText = ""
-            } else {
-                // float (NaN/Infinity bare, which StarRocks parses), timestamptz (UTC, no offset),
-                // time/timetz/interval (Debezium forms), char(n) (padded).
-                elementText = isString ? "to_json(\(scalar.value))::text"
-                    : (scalar.type == "DATETIME" || scalar.type == "DATE") ? "'\"' || (\(scalar.value))::text || '\"'" : "(\(scalar.value))::text"
-                let nullElement = scalar.nullWhen.map { "WHEN \($0) THEN 'null' " } ?? ""
-                value = "CASE WHEN \(c) IS NULL THEN NULL ELSE '[' || coalesce((SELECT string_agg(CASE WHEN \(x) IS NULL THEN 'null' \(nullElement)ELSE \(elementText) END, ',' ORDER BY pg2sr_i) "
-                    + "FROM unnest(\(c)) WITH ORDINALITY AS u(\(x), pg2sr_i)), '') || ']' END"
+        let jsonRenderable: Set<String> = ["int2", "int4", "int8", "oid", "bool", "numeric", "date", "timestamp", "varchar", "text", "citext",
+                                           "name", "uuid", "inet", "cidr", "macaddr", "macaddr8", "bit", "varbit"]
+
+        /// The guards; `jsonText` is the array's JSON text (`asJSON` or the slot reading it).
+        func rejects(jsonText: String, rendersJSON: Bool) -> [ValueGuard.Reject] {
+            var rejects = [
+                ValueGuard.Reject(condition: "array_ndims(\(c)) > 1", reason: "multi-dimensional value in a one-dimensional ARRAY column (use --cast ...=json)",
+                                  value: "left(\(c)::text, 40)"),
+                ValueGuard.Reject(condition: "array_lower(\(c), 1) <> 1", reason: "array with lower bound other than 1 would lose its bounds (use --cast ...=varchar)",
+                                  value: "left(\(c)::text, 40)"),
+            ]
+            // Element guards, tested over the elements only when a cheap test on the array's text
+            // says an element may fail. A JSON text is at least as long as any of its strings.
+            let maxVarchar = target.maxVarcharBytes
+            let precheck: String
+            switch element {
+            case "text", "citext", "name", "varchar", "bpchar":
+                precheck = "octet_length(\(rendersJSON ? jsonText : "\(c)::text")) > \(maxVarchar) AND "
+            case "numeric": precheck = "\(c)::text ~ '[NI]|[.][0-9]{11}|[0-9]{28}' AND "
+            case "date", "timestamp", "timestamptz": precheck = "\(c)::text ~ 'infinity|BC|[0-9]{5}-' AND "
+            case "bit", "varbit": precheck = "length(\(c)::text) > \(maxVarchar) AND "
+            default: precheck = ""
             }
+            func anyElement(_ condition: String) -> String { "EXISTS (SELECT 1 FROM unnest(\(c)) AS u(\(x)) WHERE \(condition))" }
+            for reject in scalar.rejects {
+                var arrayReject = ValueGuard.Reject(condition: precheck + anyElement(reject.condition), reason: "array element " + reject.reason,
+                                                    value: "left(\(c)::text, 40)")
+                if let specific = reject.specific {
+                    arrayReject.specific = (condition: anyElement(specific.condition), reason: "array element " + specific.reason)
+                }
+                rejects.append(arrayReject)
+            }
+            if isString {
+                // StarRocks' CSV array reader does not understand escaped quotes inside elements; in
+                // the JSON text every quote, backslash or control character in an element is escaped.
+                rejects.append(ValueGuard.Reject(condition: "strpos(\(jsonText), '\\') > 0",
+                                                 reason: "array element contains a quote, backslash or control character, which StarRocks' CSV ARRAY reader cannot read (use --cast ...=json)",
+                                                 value: "left(\(c)::text, 40)"))
+            }
+            return rejects
         }
-        if elementText.isEmpty, let nullWhen = scalar.nullWhen {
+
+        if (jsonRenderable.contains(element) || kind == "e") && scalar.nullWhen == nil {
+            // array_to_json renders the elements as StarRocks reads them.
+            return .readingOnce(asJSON, slot: slot, type: type) { rejects(jsonText: $0, rendersJSON: true) }
+        }
+        let value: String
+        if scalar.nullWhen != nil && (jsonRenderable.contains(element) || kind == "e") {
             // --infinity-as-null on date/timestamp elements.
-            value = "CASE WHEN \(c) IS NULL THEN NULL ELSE '[' || coalesce((SELECT string_agg(CASE WHEN \(x) IS NULL OR \(nullWhen) THEN 'null' ELSE to_json(\(x))::text END, ',' ORDER BY pg2sr_i) "
+            value = "CASE WHEN \(c) IS NULL THEN NULL ELSE '[' || coalesce((SELECT string_agg(CASE WHEN \(x) IS NULL OR \(scalar.nullWhen!) THEN 'null' ELSE to_json(\(x))::text END, ',' ORDER BY pg2sr_i) "
+                + "FROM unnest(\(c)) WITH ORDINALITY AS u(\(x), pg2sr_i)), '') || ']' END"
+        } else {
+            // float (NaN/Infinity bare, which StarRocks parses), timestamptz (UTC, no offset),
+            // time/timetz/interval (Debezium forms), char(n) (padded).
+            let elementText = isString ? "to_json(\(scalar.value))::text"
+                : (scalar.type == "DATETIME" || scalar.type == "DATE") ? "'\"' || (\(scalar.value))::text || '\"'" : "(\(scalar.value))::text"
+            let nullElement = scalar.nullWhen.map { "WHEN \($0) THEN 'null' " } ?? ""
+            value = "CASE WHEN \(c) IS NULL THEN NULL ELSE '[' || coalesce((SELECT string_agg(CASE WHEN \(x) IS NULL THEN 'null' \(nullElement)ELSE \(elementText) END, ',' ORDER BY pg2sr_i) "
                 + "FROM unnest(\(c)) WITH ORDINALITY AS u(\(x), pg2sr_i)), '') || ']' END"
         }
-        if isString {
-            // StarRocks' CSV array reader does not understand escaped quotes inside elements; in
-            // the JSON text every quote, backslash or control character in an element is escaped.
-            rejects.append(ValueGuard.Reject(condition: "strpos(array_to_json(\(c))::text, '\\') > 0",
-                                             reason: "array element contains a quote, backslash or control character, which StarRocks' CSV ARRAY reader cannot read (use --cast ...=json)",
-                                             value: "left(\(c)::text, 40)"))
-        }
-        return Rendering(type: "ARRAY<\(scalar.type)>", value: value, rejects: rejects, cdc: nil)
+        return Rendering(type: type, value: value, rejects: rejects(jsonText: asJSON, rendersJSON: false), cdc: nil)
     }
 
     // MARK: - --cast
 
-    static func castRendering(_ requested: String, column: SourceColumn, _ c: String, table: TableName,
+    static func castRendering(_ requested: String, column: SourceColumn, _ c: String, slot: OnceSlot?, table: TableName,
                               target: TargetCapabilities, policy: ValuePolicy) throws -> Rendering {
         let lowered = requested.lowercased().replacingOccurrences(of: " ", with: "")
         func textual(_ limit: Int) -> Rendering {
@@ -375,7 +411,7 @@ public enum TypeMapping {
         switch lowered {
         case "varchar", "string", "text": return textual(target.maxVarcharBytes)
         case "json":
-            return Rendering(type: "JSON", value: "to_json(\(c))::text", rejects: jsonSizeRejects("to_json(\(c))::text"), cdc: "parse_json({})")
+            return .readingOnce("to_json(\(c))::text", slot: slot, type: "JSON", cdc: "parse_json({})", rejects: jsonSizeRejects)
         case "bigint": return integer("BIGINT", "bigint")
         case "int": return integer("INT", "int")
         case "smallint": return integer("SMALLINT", "smallint")
@@ -384,11 +420,11 @@ public enum TypeMapping {
         case "boolean": return Rendering(type: "BOOLEAN", value: "(\(c))::boolean::text")
         case "date":
             let d = "(\(c))::date"
-            return Rendering(type: "DATE", value: d, rejects: ValueGuard.temporalRejects(d, rendered: d, literalType: "date", policy: policy),
+            return Rendering(type: "DATE", value: d, rejects: ValueGuard.temporalRejects(d, type: "date", policy: policy),
                              nullWhen: policy.infinityAsNull ? "NOT isfinite(\(d))" : nil)
         case "datetime":
             let t = "(\(c))::timestamp"
-            return Rendering(type: "DATETIME", value: t, rejects: ValueGuard.temporalRejects(t, rendered: t, literalType: "timestamp", policy: policy),
+            return Rendering(type: "DATETIME", value: t, rejects: ValueGuard.temporalRejects(t, type: "timestamp", policy: policy),
                              nullWhen: policy.infinityAsNull ? "NOT isfinite(\(t))" : nil)
         default:
             if lowered.hasPrefix("varchar("), lowered.hasSuffix(")"), let n = Int(lowered.dropFirst(8).dropLast()), n >= 1, n <= target.maxVarcharBytes {
@@ -426,7 +462,8 @@ public enum TypeMapping {
     ///   rejects NUL);
     /// * `__op`: StarRocks' load operation pseudo-column;
     /// * `pg2sr_f<n>`, `pg2sr_v<n>`, `pg2sr_a<n>`, `pg2sr_b<n>`, `pg2sr_op`, `pg2sr_deleted`:
-    ///   pg2sr's temporary names in Stream Load / Routine Load column lists.
+    ///   pg2sr's temporary names in Stream Load / Routine Load column lists; `pg2sr_l<n>`:
+    ///   the COPY SELECT's `RenderedOnce` subqueries.
     static func checkTargetName(_ name: String, table: TableName) throws {
         let quoted = "\(table).\(PostgresSQL.quoteIdentifier(name))"
         if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
@@ -439,7 +476,7 @@ public enum TypeMapping {
         if lowered.hasPrefix("pg2sr_") {
             let rest = lowered.dropFirst(6)
             let temporary = rest == "op" || rest == "deleted"
-                || (rest.count > 1 && "fvab".contains(rest.first!) && rest.dropFirst().allSatisfy { $0.isASCII && $0.isNumber })
+                || (rest.count > 1 && "fvabl".contains(rest.first!) && rest.dropFirst().allSatisfy { $0.isASCII && $0.isNumber })
             if temporary {
                 throw Pg2srError.usage("column \(quoted) has the name of one of pg2sr's temporary load columns; rename it or leave the table out")
             }

@@ -15,6 +15,9 @@ struct ValueGuard {
         var condition: String
         var reason: String
         var value: String
+        /// A more precise reason, used when this also holds. Tested only for rejected values,
+        /// so one cheap `condition` can cover several causes on the common path.
+        var specific: (condition: String, reason: String)? = nil
     }
 
     func reject(when condition: String, reason: String, value: String, else expression: String) -> String {
@@ -28,7 +31,11 @@ struct ValueGuard {
         var text = "CASE"
         if let nullWhen { text += " WHEN \(nullWhen) THEN NULL" }
         for reject in rejects {
-            text += " WHEN \(reject.condition) THEN (\(message(reject.reason)) || \(reject.value))::int::text"
+            var reason = message(reject.reason)
+            if let specific = reject.specific {
+                reason = "CASE WHEN \(specific.condition) THEN \(message(specific.reason)) ELSE \(reason) END"
+            }
+            text += " WHEN \(reject.condition) THEN (\(reason) || \(reject.value))::int::text"
         }
         return text + " ELSE (\(expression))::text END"
     }
@@ -39,16 +46,19 @@ struct ValueGuard {
 
     /// Dates and timestamps: StarRocks holds 0000-01-01 .. 9999-12-31 and no infinities.
     /// BC dates are rejected too (PostgreSQL's year 1 BC is ISO year 0: no honest mapping).
-    /// `rendered` is the value as StarRocks gets it (UTC for timestamptz); the range is
-    /// checked on it.
-    static func temporalRejects(_ column: String, rendered: String, literalType: String, policy: ValuePolicy) -> [Reject] {
-        var rejects: [Reject] = []
-        if !policy.infinityAsNull {
-            rejects.append(Reject(condition: "NOT isfinite(\(column))", reason: "infinite value has no StarRocks form (use --infinity-as-null)",
-                                  value: "\(column)::text"))
+    /// `value` is of `type` (`date`, `timestamp` or `timestamptz`); a timestamptz is checked
+    /// as the instant, which is the range of its UTC rendering. One range test per value:
+    /// ±infinity fall outside it and are told apart only once rejected (with
+    /// `--infinity-as-null` they are NULL and pass).
+    static func temporalRejects(_ value: String, type: String, policy: ValuePolicy) -> [Reject] {
+        let zone = type == "timestamptz" ? " 00:00:00+00" : ""
+        let range = "\(value) < '0001-01-01\(zone)'::\(type) OR \(value) >= '10000-01-01\(zone)'::\(type)"
+        if policy.infinityAsNull {
+            // Infinities load as NULL (array elements too, where this guard sees them).
+            return [Reject(condition: "isfinite(\(value)) AND (\(range))", reason: "outside StarRocks' range 0001-01-01..9999-12-31", value: "\(value)::text")]
         }
-        rejects.append(Reject(condition: "isfinite(\(column)) AND (\(rendered) < '0001-01-01'::\(literalType) OR \(rendered) >= '10000-01-01'::\(literalType))",
-                              reason: "outside StarRocks' range 0001-01-01..9999-12-31", value: "\(column)::text"))
-        return rejects
+        var reject = Reject(condition: range, reason: "outside StarRocks' range 0001-01-01..9999-12-31", value: "\(value)::text")
+        reject.specific = (condition: "NOT isfinite(\(value))", reason: "infinite value has no StarRocks form (use --infinity-as-null)")
+        return [reject]
     }
 }

@@ -32,8 +32,8 @@ struct SeedPlanner {
         var plans: [TablePlan] = []
         for table in tables {
             guard !table.columns.isEmpty else { throw Pg2srError.source("table \(table.name) has no columns") }
-            var mappings = try table.columns.map { column in
-                try TypeMapping.map(column, of: table.name, castOverride: casts[ColumnKey(table: table.name, column: column.name)],
+            var mappings = try table.columns.enumerated().map { index, column in
+                try TypeMapping.map(column, of: table.name, position: index + 1, castOverride: casts[ColumnKey(table: table.name, column: column.name)],
                                     policy: options.policy, target: options.capabilities)
             }
             for (key, _) in casts where key.table == table.name && !table.columns.contains(where: { $0.name == key.column }) {

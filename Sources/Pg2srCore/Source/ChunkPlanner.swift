@@ -43,12 +43,14 @@ struct ChunkPlanner {
         guard wanted > 1, table.kind == "r", table.heapBlocks > 1 else {
             return [ChunkSpec(index: 0, predicate: nil, estimatedBytes: table.tableBytes, summary: "whole table")]
         }
-        return Self.blockRanges(blocks: table.heapBlocks, tableBytes: table.tableBytes, count: wanted)
+        return Self.blockRanges(of: table.name, blocks: table.heapBlocks, tableBytes: table.tableBytes, count: wanted)
     }
 
     /// `count` contiguous block ranges; the first has no lower bound and the last no upper
-    /// bound, so together they cover every tuple whatever the table's size when read.
-    static func blockRanges(blocks: Int64, tableBytes: Int64, count wanted: Int) -> [ChunkSpec] {
+    /// bound, so together they cover every tuple whatever the table's size when read. `ctid` is
+    /// qualified: next to a LATERAL subquery (`ColumnMapping.RenderedOnce`) a bare one is refused.
+    static func blockRanges(of table: TableName, blocks: Int64, tableBytes: Int64, count wanted: Int) -> [ChunkSpec] {
+        let ctid = "\(table.sqlIdentifier).ctid"
         let count = Int(min(Int64(wanted), blocks))
         let perChunk = (blocks + Int64(count) - 1) / Int64(count)
         var chunks: [ChunkSpec] = []
@@ -58,8 +60,8 @@ struct ChunkPlanner {
             let isFirst = chunks.isEmpty
             let isLast = upper >= blocks
             var conditions: [String] = []
-            if !isFirst { conditions.append("ctid >= '(\(lower),0)'::tid") }
-            if !isLast { conditions.append("ctid < '(\(upper),0)'::tid") }
+            if !isFirst { conditions.append("\(ctid) >= '(\(lower),0)'::tid") }
+            if !isLast { conditions.append("\(ctid) < '(\(upper),0)'::tid") }
             chunks.append(ChunkSpec(index: chunks.count, predicate: conditions.joined(separator: " AND "),
                                     estimatedBytes: tableBytes * (min(upper, blocks) - lower) / max(blocks, 1),
                                     summary: "blocks \(lower)..\(isLast ? "end" : String(upper))"))

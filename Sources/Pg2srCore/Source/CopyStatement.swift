@@ -5,7 +5,10 @@ public enum CopyStatement {
     public static func select(table: TableName, kind: String, columns: [ColumnMapping], chunk: ChunkSpec, filter: String?) -> String {
         let list = columns.map(\.selectExpression).joined(separator: ", ")
         // ONLY: a ctid range is per relation; inheritance children would be read again.
-        let from = (kind == "r" ? "ONLY " : "") + table.sqlIdentifier
+        var from = (kind == "r" ? "ONLY " : "") + table.sqlIdentifier
+        for once in columns.compactMap(\.renderedOnce) {
+            from += " CROSS JOIN LATERAL (SELECT \(once.expression) OFFSET 0) AS \(once.alias)(\(once.alias))"
+        }
         var conditions: [String] = []
         if let predicate = chunk.predicate { conditions.append(predicate) }
         if let filter { conditions.append("(\(filter))") }
