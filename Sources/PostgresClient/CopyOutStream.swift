@@ -44,6 +44,7 @@ public final class CopyOutStream: @unchecked Sendable {
     public func nextRow() throws -> UnsafeRawBufferPointer? {
         release()
         guard !isFinished else { return nil }
+        var readSocket = false
         while true {
             var buffer: UnsafeMutablePointer<CChar>?
             let length = PQgetCopyData(connection.handle, &buffer, batchesWaits ? 1 : 0)
@@ -52,8 +53,14 @@ public final class CopyOutStream: @unchecked Sendable {
                 return UnsafeRawBufferPointer(start: buffer, count: Int(length))
             }
             if length == 0 {
-                // No complete row buffered (async mode only).
-                try waitForData()
+                // No complete row buffered (async mode only). libpq reads at most its buffer's
+                // free space (16 KB) at a time: take what the socket already holds before
+                // waiting, or every wait would end at once with the rest of the batch queued.
+                if readSocket {
+                    try waitForData()
+                }
+                try consumeInput()
+                readSocket = true
                 continue
             }
             markFinished()
@@ -83,7 +90,7 @@ public final class CopyOutStream: @unchecked Sendable {
         while let result = PQgetResult(connection.handle) { PQclear(result) }
     }
 
-    /// Blocks until the socket has a batch of bytes (or the COPY's tail), then hands them to libpq.
+    /// Blocks until the socket has a batch of bytes (or the COPY's tail).
     private func waitForData() throws {
         setLowWaterMark(true)
         var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
@@ -103,6 +110,10 @@ public final class CopyOutStream: @unchecked Sendable {
             while poll(&descriptor, 1, -1) < 0 && errno == EINTR {}
             break
         }
+    }
+
+    /// Hands whatever the socket holds to libpq (non-blocking).
+    private func consumeInput() throws {
         guard PQconsumeInput(connection.handle) == 1 else {
             markFinished()
             let error = connection.lastError()
