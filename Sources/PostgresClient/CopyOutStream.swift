@@ -25,7 +25,9 @@ public final class CopyOutStream: @unchecked Sendable {
     private let batchesWaits: Bool
     private var lowWaterMarkIsSet = false
 
-    static let lowWaterMark: Int32 = 64 * 1024
+    /// 64 KB → 256 KB took a 352 MB TOAST-heavy COPY from ~4,800 to ~1,200 wake-ups and the
+    /// reader's CPU down a third (bench/ANALYSIS.md). Linux caps it at half the receive buffer.
+    static let lowWaterMark: Int32 = 256 * 1024
     static let waitSlice: Int32 = 2 // ms
 
     init(connection: PostgresConnection) {
