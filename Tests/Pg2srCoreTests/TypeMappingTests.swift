@@ -182,12 +182,12 @@ import Testing
         #expect(TypeMapping.numericTypmod(Self.numericTypmod(1000, 1000)) == (1000, 1000))
     }
 
-    @Test(arguments: ["__op", "__OP", "pg2sr_f3", "PG2SR_V12", "pg2sr_op", "pg2sr_deleted", "line\nbreak", "tab\there", "nul\u{0}"])
+    @Test(arguments: ["__op", "__OP", "pg2sr_f3", "PG2SR_V12", "pg2sr_l7", "pg2sr_op", "pg2sr_deleted", "line\nbreak", "tab\there", "nul\u{0}"])
     func namesStarRocksCannotTakeAreRefused(name: String) {
         #expect(throws: Pg2srError.self) { try TypeMapping.map(column("int4", name: name), of: table) }
     }
 
-    @Test(arguments: ["pg2sr_flag", "Größe", "Line \"Note\"", "back`tick", "日付", "__opx", "with space"])
+    @Test(arguments: ["pg2sr_flag", "pg2sr_lateral", "Größe", "Line \"Note\"", "back`tick", "日付", "__opx", "with space"])
     func otherNamesAreFine(name: String) throws {
         #expect(try TypeMapping.map(column("int4", name: name), of: table).targetName == name)
     }
