@@ -170,16 +170,12 @@ public enum TypeMapping {
                                   value: "octet_length(\(c))::text || ' bytes'"),
             ], cdc: "to_binary({}, 'hex')") // binary.handling.mode=hex
         case "date":
-            return Rendering(type: "DATE", value: c, rejects: ValueGuard.temporalRejects(c, type: "date", policy: policy),
-                             nullWhen: policy.infinityAsNull ? "NOT isfinite(\(c))" : nil)
+            return temporal("DATE", c, as: "date", policy: policy)
         case "timestamp":
-            return Rendering(type: "DATETIME", value: c, rejects: ValueGuard.temporalRejects(c, type: "timestamp", policy: policy),
-                             nullWhen: policy.infinityAsNull ? "NOT isfinite(\(c))" : nil)
+            return temporal("DATETIME", c, as: "timestamp", policy: policy)
         case "timestamptz":
             // StarRocks DATETIME has no zone: the instant in UTC.
-            let utc = "(\(c) AT TIME ZONE 'UTC')"
-            return Rendering(type: "DATETIME", value: utc, rejects: ValueGuard.temporalRejects(c, type: "timestamptz", policy: policy),
-                             nullWhen: policy.infinityAsNull ? "NOT isfinite(\(c))" : nil)
+            return temporal("DATETIME", c, as: "timestamptz", rendered: "(\(c) AT TIME ZONE 'UTC')", policy: policy)
         case "time":
             // Debezium isostring: ISO_OFFSET_TIME at UTC, fraction without trailing zeros.
             return Rendering(type: "VARCHAR(32)", value: "\(c)::text || 'Z'")
@@ -212,6 +208,14 @@ public enum TypeMapping {
                 return nil
             }
         }
+    }
+
+    /// A DATE/DATETIME from `value`, a PostgreSQL `pgType` (rendered as `rendered`, default the
+    /// value itself): out-of-range values fail the load, ±infinity too unless
+    /// `--infinity-as-null` makes them NULL.
+    static func temporal(_ type: String, _ value: String, as pgType: String, rendered: String? = nil, policy: ValuePolicy) -> Rendering {
+        Rendering(type: type, value: rendered ?? value, rejects: ValueGuard.temporalRejects(value, type: pgType, policy: policy),
+                  nullWhen: policy.infinityAsNull ? "NOT isfinite(\(value))" : nil)
     }
 
     /// StarRocks reads a CSV field that is `\N` as NULL even when it is enclosed in quotes (the
@@ -419,13 +423,9 @@ public enum TypeMapping {
         case "float": return Rendering(type: "FLOAT", value: "(\(c))::float4")
         case "boolean": return Rendering(type: "BOOLEAN", value: "(\(c))::boolean::text")
         case "date":
-            let d = "(\(c))::date"
-            return Rendering(type: "DATE", value: d, rejects: ValueGuard.temporalRejects(d, type: "date", policy: policy),
-                             nullWhen: policy.infinityAsNull ? "NOT isfinite(\(d))" : nil)
+            return temporal("DATE", "(\(c))::date", as: "date", policy: policy)
         case "datetime":
-            let t = "(\(c))::timestamp"
-            return Rendering(type: "DATETIME", value: t, rejects: ValueGuard.temporalRejects(t, type: "timestamp", policy: policy),
-                             nullWhen: policy.infinityAsNull ? "NOT isfinite(\(t))" : nil)
+            return temporal("DATETIME", "(\(c))::timestamp", as: "timestamp", policy: policy)
         default:
             if lowered.hasPrefix("varchar("), lowered.hasSuffix(")"), let n = Int(lowered.dropFirst(8).dropLast()), n >= 1, n <= target.maxVarcharBytes {
                 return textual(n)

@@ -109,19 +109,11 @@ final class SeedWorker {
         }
         guard let body = try openChunk(task.copySQL, table: table, tableIndex: task.tableIndex) else { return .empty }
 
-        var result: StreamLoadResult?
-        var transportFailure: StreamLoadTransportError?
-        do {
+        let (result, transportFailure) = try send(body, tableIndex: task.tableIndex, table: table) {
             let url = try loads.resolveLoadURL(table: table.targetTable, label: task.label)
             let headers = StreamLoadFormat.headers(label: task.label, columns: table.columns, timeoutSeconds: context.loadTimeoutSeconds)
-            result = try loads.load(url: url, headers: headers, body: body, shouldAbort: shouldAbort)
-        } catch let error as StreamLoadTransportError {
-            transportFailure = error
-        } catch {
-            abandon(body, tableIndex: task.tableIndex)
-            throw error
+            return try loads.load(url: url, headers: headers, body: body, shouldAbort: shouldAbort)
         }
-        try settle(body, tableIndex: task.tableIndex, table: table)
         if body.isComplete, let copied = body.reportedRows, Int64(copied) == body.rowsSent {
             completedAttempt = (Int64(copied), body.bytesSent)
         }
@@ -165,6 +157,25 @@ final class SeedWorker {
 
     /// After the HTTP request: stops a COPY still running (the upload was aborted) and turns an
     /// interruption or a broken COPY into its error.
+    /// Uploads `body` with `upload` (a Stream Load or a transaction's load) and settles it: a
+    /// transport failure is returned with no reply (the caller retries the chunk), any other
+    /// error abandons the COPY and is thrown.
+    private func send<Reply>(_ body: CopyBodySource, tableIndex: Int, table: TablePlan,
+                             _ upload: () throws -> Reply) throws -> (reply: Reply?, transportFailure: StreamLoadTransportError?) {
+        var reply: Reply?
+        var transportFailure: StreamLoadTransportError?
+        do {
+            reply = try upload()
+        } catch let error as StreamLoadTransportError {
+            transportFailure = error
+        } catch {
+            abandon(body, tableIndex: tableIndex)
+            throw error
+        }
+        try settle(body, tableIndex: tableIndex, table: table)
+        return (reply, transportFailure)
+    }
+
     private func settle(_ body: CopyBodySource, tableIndex: Int, table: TablePlan) throws {
         if body.abandonIfRunning() { resetTransaction() }
         if body.abortedByCancellation || (context.cancellation.isSet && !body.isComplete) {
@@ -263,18 +274,10 @@ final class SeedWorker {
                     guard be != nil else { return nil }
                 }
                 let where_ = "chunk \(part.chunk.index) of \(table.source) (transaction \(label))"
-                var reply: TransactionReply?
-                var transportFailure: StreamLoadTransportError?
-                do {
+                let (reply, transportFailure) = try send(body, tableIndex: task.tableIndex, table: table) {
                     let headers = StreamLoadFormat.headers(label: label, columns: table.columns, timeoutSeconds: context.loadTimeoutSeconds)
-                    reply = try loads.transactionLoad(be: be!, table: table.targetTable, headers: headers, body: body, shouldAbort: shouldAbort)
-                } catch let error as StreamLoadTransportError {
-                    transportFailure = error
-                } catch {
-                    abandon(body, tableIndex: task.tableIndex)
-                    throw error
+                    return try loads.transactionLoad(be: be!, table: table.targetTable, headers: headers, body: body, shouldAbort: shouldAbort)
                 }
-                try settle(body, tableIndex: task.tableIndex, table: table)
                 guard let reply else {
                     context.progress.chunkAbandoned(table: task.tableIndex, sentBytes: body.bytesSent)
                     throw RetryableFailure(message: transportFailure?.message ?? "no reply from StarRocks")

@@ -765,26 +765,21 @@ class RoutineLoadManager:
         ts.expect_end()
         return db, name
 
-    def _pause(self, engine, session, ts: TokenStream):
+    def _set_state_by_user(self, session, ts: TokenStream, state: str, reason=None):
         db, name = self._target(ts, session)
         with self.lock:
-            job = self._operable(db, name)
-            self.set_state(job, PAUSED, [ERR_MANUAL_PAUSE, f"User {session.user} pauses routine load job"])
+            self.set_state(self._operable(db, name), state, reason)
         return None
+
+    def _pause(self, engine, session, ts: TokenStream):
+        return self._set_state_by_user(session, ts, PAUSED, [ERR_MANUAL_PAUSE, f"User {session.user} pauses routine load job"])
 
     def _resume(self, engine, session, ts: TokenStream):
-        db, name = self._target(ts, session)
-        with self.lock:
-            job = self._operable(db, name)
-            self.set_state(job, NEED_SCHEDULE)
-        return None
+        return self._set_state_by_user(session, ts, NEED_SCHEDULE)
 
     def _stop(self, engine, session, ts: TokenStream):
-        db, name = self._target(ts, session)
-        with self.lock:
-            job = self._operable(db, name)
-            self.set_state(job, STOPPED, [ERR_MANUAL_STOP, f"User  {session.user} stop routine load job"])
-        return None
+        # Two spaces after "User", as StarRocks writes it.
+        return self._set_state_by_user(session, ts, STOPPED, [ERR_MANUAL_STOP, f"User  {session.user} stop routine load job"])
 
     # ---- ALTER ROUTINE LOAD ----------------------------------------------------------------------
     def _alter(self, engine, session, ts: TokenStream):
