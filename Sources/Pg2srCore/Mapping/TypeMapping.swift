@@ -61,7 +61,7 @@ public enum TypeMapping {
         let transported = rendering.transportSafe ? nullLiteralSafe(rendering.value, &mapping) : rendering.value
         mapping.selectExpression = guardFor.guarded(transported, rendering.rejects, nullWhen: rendering.nullWhen)
         if let once = rendering.once {
-            // The value is the slot's column; verify and DDL-free readers need the expression itself.
+            // The value reads the slot; `pg2sr verify` runs its own SELECT, without the join.
             mapping.renderedOnce = ColumnMapping.RenderedOnce(alias: slot.alias, expression: once)
             rendering.value = once
         }
