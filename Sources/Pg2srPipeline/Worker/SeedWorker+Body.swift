@@ -7,6 +7,8 @@ import Pg2srTarget
 import PostgresClient
 
 extension SeedWorker {
+    /// Starts a chunk's COPY and reads its first row before any HTTP request is made (StarRocks
+    /// fails empty loads); nil when the chunk has no rows.
     func openChunk(_ copySQL: String, table: TablePlan, tableIndex: Int) throws -> CopyBodySource? {
         let body = try startCopy(copySQL, table: table, tableIndex: tableIndex)
         do {
@@ -35,7 +37,7 @@ extension SeedWorker {
     /// transport failure is returned with no reply (the caller retries the chunk), any other
     /// error abandons the COPY and is thrown.
     func send<Reply>(_ body: CopyBodySource, tableIndex: Int, table: TablePlan,
-                             _ upload: () throws -> Reply) throws -> (reply: Reply?, transportFailure: StreamLoadTransportError?) {
+                     _ upload: () throws -> Reply) throws -> (reply: Reply?, transportFailure: StreamLoadTransportError?) {
         var reply: Reply?
         var transportFailure: StreamLoadTransportError?
         do {
@@ -64,8 +66,7 @@ extension SeedWorker {
         }
     }
 
-    /// Success is the JSON `Status`; rows are proven by COPY's count against `NumberLoadedRows`.
-
+    /// Gives a chunk up: its bytes leave the in-flight count, a COPY still running is stopped.
     func abandon(_ body: CopyBodySource, tableIndex: Int) {
         context.progress.chunkAbandoned(table: tableIndex, sentBytes: body.bytesSent)
         if body.abandonIfRunning() { resetTransaction() }

@@ -33,9 +33,7 @@ extension SeedWorker {
         return .alreadyLoaded
     }
 
-    /// Starts a chunk's COPY and reads its first row before any HTTP request is made (StarRocks
-    /// fails empty loads); nil when the chunk has no rows.
-
+    /// Success is the JSON `Status`; rows are proven by COPY's count against `NumberLoadedRows`.
     func judge(_ result: StreamLoadResult, body: CopyBodySource, task: ChunkTask, table: TablePlan) throws -> ChunkOutcome {
         let where_ = "chunk \(task.chunk.index) of \(table.source) (label \(task.label))"
         switch result.status {
