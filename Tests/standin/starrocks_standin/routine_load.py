@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import query
+from .java_json import gson
 from .ddl import _ident_list, _properties, _skip_balanced
 from .expressions import ExprParser
 from .query import VARCHAR, text_result
@@ -76,38 +77,6 @@ SHOW_COLUMNS = ["Id", "Name", "CreateTime", "PauseTime", "EndTime", "DbName", "T
                 "CurrentTaskNum", "JobProperties", "DataSourceProperties", "CustomProperties", "Statistic", "Progress",
                 "TimestampProgress", "ReasonOfStateChanged", "ErrorLogUrls", "TrackingSQL", "OtherMsg",
                 "LatestSourcePosition"]                                        # §6.4 (recent docs)
-
-
-# ------------------------------------------------------------------------------------------------
-# Java-compatible JSON rendering (SHOW output is Gson over java.util.HashMap)
-# ------------------------------------------------------------------------------------------------
-def _java_hash(key: Any) -> int:
-    if isinstance(key, int):
-        h = key & 0xFFFFFFFF                                  # Integer.hashCode
-    else:
-        h = 0
-        for unit in str(key).encode("utf-16-be").hex(" ", 2).split():
-            h = (31 * h + int(unit, 16)) & 0xFFFFFFFF        # String.hashCode over UTF-16 units
-    return h ^ (h >> 16)                                      # HashMap.hash()
-
-
-def java_hashmap_order(items: List[Tuple[Any, Any]]) -> List[Tuple[Any, Any]]:
-    """Iteration order of a java.util.HashMap filled in this order (default capacity 16, load
-    factor 0.75; bucket = hash & (capacity-1), insertion order within a bucket). Gson serialises
-    maps in this order, which is why e.g. Statistic starts with receivedBytes (docs example)."""
-    cap = 16
-    while len(items) > cap * 0.75:
-        cap *= 2
-    idx = {id(it): i for i, it in enumerate(items)}
-    return sorted(items, key=lambda it: (_java_hash(it[0]) & (cap - 1), idx[id(it)]))
-
-
-def gson(items: List[Tuple[Any, Any]]) -> str:
-    parts = []
-    for k, v in java_hashmap_order(items):
-        val = v if isinstance(v, int) and not isinstance(v, bool) else json.dumps(str(v), ensure_ascii=False)
-        parts.append(json.dumps(str(k), ensure_ascii=False) + ":" + str(val))
-    return "{" + ",".join(parts) + "}"
 
 
 # ------------------------------------------------------------------------------------------------
