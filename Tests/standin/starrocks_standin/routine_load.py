@@ -932,7 +932,10 @@ class RoutineLoadManager:
             ("strip_outer_array", str(p["strip_outer_array"]).lower()),
             ("currentTaskConcurrentNum", str(job.current_task_num)),
             ("maxBatchRows", str(p["max_batch_rows"])),
+            ("pause_on_fatal_parse_error", str(bool(p.get("pause_on_fatal_parse_error"))).lower()),
         ]
+        if p.get("merge_condition"):
+            items.append(("merge_condition", p["merge_condition"]))
         return gson(items)
 
 
