@@ -245,27 +245,57 @@ def parse_load_headers(headers, content_length: Optional[int], cfg, label_header
         ignore_json_size=ignore_json_size, raw=raw)
 
 
+class _Frames:
+    """One codec's members/frames back to back, each decoded by a fresh decompressor like the BE's
+    decompressors reset at a stream end (a streaming compressor that flushes per chunk emits many)."""
+
+    def __init__(self, factory):
+        self.factory = factory
+        self.d = factory()
+        self.open = False                 # input taken by a member that has not ended
+
+    def decompress(self, b: bytes) -> bytes:
+        out = []
+        while b:
+            out.append(self.d.decompress(b))
+            self.open = not self.d.eof
+            if self.open:
+                break
+            b = self.d.unused_data
+            self.d = self.factory()
+        return b"".join(out)
+
+
+def _codec(algo: str):
+    if algo == "gzip":
+        return lambda: zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if algo == "deflate":
+        return lambda: zlib.decompressobj(zlib.MAX_WBITS)
+    if algo == "bzip2":
+        return bz2.BZ2Decompressor
+    if algo in ("lz4", "lz4_frame"):              # FORMAT_CSV_LZ4_FRAME: the LZ4 frame format
+        import lz4.frame
+        return lz4.frame.LZ4FrameDecompressor
+    if algo == "zstd":
+        import zstandard
+        return zstandard.ZstdDecompressor().decompressobj
+    raise LoadFail(f"Unsupported compression algorithm: {algo}")
+
+
 class _Decompressor:
     def __init__(self, algo: str):
         self.algo = algo
-        if algo == "gzip":
-            self.d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif algo == "deflate":
-            self.d = zlib.decompressobj(zlib.MAX_WBITS)
-        elif algo == "bzip2":
-            self.d = bz2.BZ2Decompressor()
-        else:
-            raise LoadFail(f"compression {algo} is not supported by the stand-in (only gzip, bzip2, deflate)")
+        self.frames = _Frames(_codec(algo))
 
     def feed(self, b: bytes) -> bytes:
         try:
-            return self.d.decompress(b)
-        except (OSError, zlib.error, EOFError) as e:
+            return self.frames.decompress(b)
+        except Exception as e:           # zlib.error, OSError, EOFError, lz4/zstd errors: a corrupt body
             raise LoadFail(f"Failed to decompress data: {e}") from None
 
     def finish(self) -> bytes:
-        if hasattr(self.d, "flush"):
-            return self.d.flush()
+        if self.frames.open:             # the body ended inside a member (text UNCONFIRMED)
+            raise LoadFail(f"Failed to decompress data: the {self.algo} stream is truncated")
         return b""
 
 
