@@ -118,6 +118,9 @@ class FEHandler(BaseHandler):
 
     # ---- handlers -------------------------------------------------------------------------------
     def _redirect(self, be_index: int) -> None:
+        """RestBaseAction.redirectTo builds `new URI("http", null, host, port, path, query, null)` in every
+        release read: the scheme is `http` even when the FE was reached over HTTPS (--tls-cert), so a
+        client on TLS must keep its own scheme and take only host, port and path from Location."""
         host = self.srv.cfg.advertise_host
         port = self.srv.be_ports[be_index]
         self.send_raw(307, "Temporary Redirect",

@@ -49,6 +49,15 @@ class StandinServer:
                              "empty_load_as_error": "true" if cfg.empty_load_as_error else "false",
                              "label_keep_max_second": str(int(cfg.label_keep_seconds))}
         self._timers: List[threading.Timer] = []
+        self.tls = self._tls_context()
+
+    def _tls_context(self):
+        if not self.cfg.tls_cert:
+            return None
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(self.cfg.tls_cert, self.cfg.tls_key)
+        return ctx
 
     # ---- helpers used by the handlers --------------------------------------------------------------
     def check_password(self, user: str, password: str) -> bool:
@@ -114,7 +123,7 @@ class StandinServer:
 
     # ---- lifecycle ------------------------------------------------------------------------------------
     def _bind_http(self, port: int, handler, role: str, be_index: int = -1) -> StandinHTTPServer:
-        s = StandinHTTPServer((self.cfg.host, port), handler, self, role, be_index)
+        s = StandinHTTPServer((self.cfg.host, port), handler, self, role, be_index, tls=self.tls)
         self.http_servers.append(s)
         return s
 
