@@ -30,6 +30,7 @@ class Config:
     empty_load_as_error: bool = True     # FE empty_load_as_error (§3.2)
     error_log_lines: int = 50            # REPORT_ERROR_MAX_NUMBER in CSVScanner
     routine_load_batch_interval_scale: float = 1.0   # test knob: scales Routine Load waits (not validation)
+    schema_change_seconds: float = 1.0   # how long an ALTER TABLE job takes from PENDING to FINISHED
     verbose: bool = False
     faults: Dict = field(default_factory=dict)
     tls_cert: Optional[str] = None       # PEM certificate (chain): HTTPS on FE/BE HTTP ports, TLS on MySQL
@@ -74,6 +75,9 @@ def parse_args(argv) -> Config:
     p.add_argument("--routine-load-batch-interval-scale", type=float, default=1.0,
                    help="test knob: multiplies every Routine Load wait (FE scheduler interval 10 s, "
                         "max_batch_interval, task_consume_second); SQL validation is unchanged")
+    p.add_argument("--schema-change-seconds", type=float, default=1.0,
+                   help="how long an ALTER TABLE job (MODIFY COLUMN, key columns, fast_schema_evolution=false) "
+                        "takes from PENDING to FINISHED")
     p.add_argument("--verbose", action="store_true")
     p.add_argument("--tls-cert", default=None, help="PEM certificate: FE and BE HTTP ports speak HTTPS only, the "
                                                     "MySQL port offers TLS (SSLRequest), as with fe.conf ssl_keystore_*")
@@ -101,4 +105,5 @@ def parse_args(argv) -> Config:
                   publish_delay_s=a.publish_delay_s, txn_clean_interval_s=a.txn_clean_interval_s,
                   empty_load_as_error=not a.no_empty_load_error, error_log_lines=a.error_log_lines,
                   routine_load_batch_interval_scale=a.routine_load_batch_interval_scale,
+                  schema_change_seconds=a.schema_change_seconds,
                   verbose=a.verbose, faults=faults, tls_cert=a.tls_cert, tls_key=a.tls_key)

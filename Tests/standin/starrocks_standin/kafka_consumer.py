@@ -494,7 +494,8 @@ class JobRunner(threading.Thread):
                     status = "Fail"
                 else:
                     if loaded > 0:
-                        srv.commit_load(table, txn, sink.ops, False, props.get("merge_condition") or None)
+                        srv.commit_load(table, txn, sink.ops, False, props.get("merge_condition") or None,
+                                        sink.schema_version)
                         job.stats["committedTaskNum"] += 1
                         status = "Success"
                     else:

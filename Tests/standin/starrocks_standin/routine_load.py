@@ -616,12 +616,7 @@ class RoutineLoadManager:
             c.execute("INSERT OR REPLACE INTO routine_load_jobs (id, data) VALUES (?, ?)", (job.id, data))
 
     def _next_id(self) -> int:
-        cat = self.srv.catalog
-        with cat.lock:
-            jid = cat.next_table_id               # GlobalStateMgr.getNextId(): one id space with tables
-            cat.next_table_id += 1
-            self.srv.storage.set_meta("next_table_id", cat.next_table_id)
-        return jid
+        return self.srv.catalog.allocate_id()
 
     # ---- state changes (RoutineLoadJob.updateState) --------------------------------------------
     def set_state(self, job: Job, state: str, reason: Optional[List[Any]] = None, conn=None) -> None:

@@ -307,6 +307,7 @@ class LoadSink:
     def __init__(self, spec: LoadSpec, table: Table, discard: bool, stats, error_log_lines: int):
         self.spec = spec
         self.table = table
+        self.schema_version = table.schema_version       # rows are built for this schema (ALTER TABLE)
         self.discard = discard
         self.stats = stats
         self.max_err = error_log_lines
@@ -629,7 +630,8 @@ class StreamLoadJob:
         tc = time.monotonic()
         publish_later = bool(self.hits.get("publish_timeout_nth"))
         try:
-            srv.commit_load(self.table, self.txn, sink.ops, publish_later, self.spec.merge_condition)
+            srv.commit_load(self.table, self.txn, sink.ops, publish_later, self.spec.merge_condition,
+                            sink.schema_version)
         except Exception as e:   # storage problems → the load fails, nothing visible
             return self.fail(f"Commit transaction failed: {e}")
         self.commit_ms = int((time.monotonic() - tc) * 1000)

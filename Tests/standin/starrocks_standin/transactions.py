@@ -313,7 +313,7 @@ class TransactionManager:
         srv = self.srv
         tc = time.monotonic()
         try:
-            srv.commit_load(ctx.table, ctx.rec, ctx.sink.ops, False, ctx.spec.merge_condition)
+            srv.commit_load(ctx.table, ctx.rec, ctx.sink.ops, False, ctx.spec.merge_condition, ctx.sink.schema_version)
         except Exception as e:
             self._abort(ctx, f"Commit transaction failed: {e}")
             return self._err(handler, ctx.label, "INTERNAL_ERROR", f"Commit transaction failed: {e}", ctx.rec.txn_id)
