@@ -207,6 +207,26 @@ class Table:
                 rows.pop(seq, None)
 
 
+def _new_row_value(c: Column) -> Any:
+    """A column a partial update does not load, in a row the update inserts: its default, else NULL, else
+    for a NOT NULL column without default the type's zero value (the BE's Column::append_default();
+    UNCONFIRMED beyond numbers and strings)."""
+    if c.has_default():
+        return c.default_value()
+    if c.nullable:
+        return None
+    t = c.type
+    if t.is_integer or t.name == "BOOLEAN":
+        return 0
+    if t.is_float:
+        return 0.0
+    if t.name == "DECIMAL":
+        return V.Decimal(0).quantize(V.Decimal(1).scaleb(-t.scale))
+    if t.is_string:
+        return ""
+    return None
+
+
 def _sort_key(k: tuple):
     return tuple((0, None) if v is None else (1, v) for v in k)
 
@@ -488,7 +508,7 @@ class Catalog:
                             (vals[mc_idx], cols[mc_idx].type), (old[mc_idx], cols[mc_idx].type)) == -1:
                         continue
                 else:
-                    row = [c.default_value() for c in cols]
+                    row = [_new_row_value(c) for c in cols]
                 for i, v in vals.items():
                     row[i] = v
                 changes[k] = row
