@@ -22,11 +22,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-from . import query
 from .java_json import gson
+from .show_filter import ShowFilter
 from .ddl import _ident_list, _properties, _skip_balanced
 from .expressions import ExprParser
-from .query import VARCHAR, text_result
+from .query import text_result
 from .sqltokens import SqlError, TokenStream, analysis_error, syntax_error
 
 # ---- states (§6.4) ----------------------------------------------------------------------------
@@ -821,23 +821,7 @@ class RoutineLoadManager:
         db = db or session.database
         if not db:
             raise analysis_error("No database selected")
-        where = None
-        if ts.accept_kw("WHERE"):
-            where = ExprParser(ts).parse()
-        order: List[Tuple[str, bool]] = []
-        if ts.accept_kws("ORDER", "BY"):
-            while True:
-                col = ts.ident()
-                desc = bool(ts.accept_kw("DESC"))
-                if not desc:
-                    ts.accept_kw("ASC")
-                order.append((col, desc))
-                if not ts.accept_op(","):
-                    break
-        limit, offset = None, 0
-        if ts.accept_kw("LIMIT"):
-            limit, offset = query._parse_limit(ts)
-        ts.expect_end()
+        tail = ShowFilter.parse(ts)
         if not self.srv.catalog.has_db(db):
             raise SqlError(f"failed to find database by dbFullName {db}")
         with self.lock:
@@ -847,18 +831,7 @@ class RoutineLoadManager:
                 jobs = [j for j in self.jobs.values() if j.db == db and (include_history or not j.is_final)]
                 jobs.sort(key=lambda j: j.id)
             rows = [self.show_row(j) for j in jobs]
-        if where is not None:
-            src = query.Source(SHOW_COLUMNS, [VARCHAR] * len(SHOW_COLUMNS), rows, set())
-            rows = [r for r in rows if query.truth(query._eval(where, query.RowEnv(engine, session, src, r))[0])]
-        for col, desc in reversed(order):
-            ci = next((i for i, c in enumerate(SHOW_COLUMNS) if c.lower() == col.lower()), None)
-            if ci is None:
-                raise analysis_error(f"Title name[{col}] does not exist")
-            numeric = SHOW_COLUMNS[ci] in ("Id", "CurrentTaskNum")
-            rows.sort(key=lambda r: int(r[ci]) if numeric else r[ci], reverse=desc)
-        rows = rows[offset:]
-        if limit is not None:
-            rows = rows[:limit]
+        rows = tail.apply(engine, session, SHOW_COLUMNS, rows, numeric=("Id", "CurrentTaskNum"))
         if name is not None and not rows:
             raise SqlError(f"There is no running job named {name} in db {db}. Include history? "
                            f"{'true' if include_history else 'false'}, you can try `show all routine load job for "

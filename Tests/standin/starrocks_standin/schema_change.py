@@ -24,11 +24,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, List, Optional, Tuple
 
-from . import query
 from . import values as V
 from .catalog import DUPLICATE, PRIMARY, UNIQUE, Column, Table, TableDef
 from .ddl import _column_def, _default_text
-from .query import VARCHAR, text_result
+from .query import text_result
+from .show_filter import ShowFilter
 from .sqltokens import SqlError, TokenStream, analysis_error, syntax_error
 
 SHOW_COLUMNS = ["JobId", "TableName", "CreateTime", "FinishTime", "IndexName", "IndexId", "OriginIndexId",
@@ -473,37 +473,10 @@ class SchemaChanges:
         db = None
         if ts.accept_kw("FROM", "IN"):
             db = ts.ident()
-        where = None
-        if ts.accept_kw("WHERE"):
-            from .expressions import ExprParser
-            where = ExprParser(ts).parse()
-        order: List[Tuple[str, bool]] = []
-        if ts.accept_kws("ORDER", "BY"):
-            while True:
-                col = ts.ident()
-                desc = bool(ts.accept_kw("DESC"))
-                if not desc:
-                    ts.accept_kw("ASC")
-                order.append((col, desc))
-                if not ts.accept_op(","):
-                    break
-        limit, offset = None, 0
-        if ts.accept_kw("LIMIT"):
-            limit, offset = query._parse_limit(ts)
-        ts.expect_end()
+        tail = ShowFilter.parse(ts)
         db = db or session.require_db()
         self.srv.catalog.get_db(db)
         with self.lock:
             rows = [j.row() for j in self.jobs if j.db == db]
-        if where is not None:
-            src = query.Source(SHOW_COLUMNS, [VARCHAR] * len(SHOW_COLUMNS), rows, set())
-            rows = [r for r in rows if query.truth(query._eval(where, query.RowEnv(engine, session, src, r))[0])]
-        for col, desc in reversed(order):
-            ci = next((i for i, c in enumerate(SHOW_COLUMNS) if c.lower() == col.lower()), None)
-            if ci is None:
-                raise analysis_error(f"Title name[{col}] does not exist")
-            rows.sort(key=lambda r: int(r[ci]) if SHOW_COLUMNS[ci] == "JobId" else r[ci], reverse=desc)
-        rows = rows[offset:]
-        if limit is not None:
-            rows = rows[:limit]
+        rows = tail.apply(engine, session, SHOW_COLUMNS, rows, numeric=("JobId",))
         return text_result(SHOW_COLUMNS, rows)

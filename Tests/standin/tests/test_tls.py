@@ -1,5 +1,6 @@
 """--tls-cert/--tls-key: HTTPS on the FE and BE HTTP ports, TLS offered on the MySQL port (SSLRequest);
 the FE's 307 still says `http` (RestBaseAction.redirectTo)."""
+import functools
 import json
 import socket
 import ssl
@@ -28,25 +29,11 @@ def tls(tmp_path_factory):
     _, other = self_signed(d, "other")
     s = Standin(str(d), ["--default-replication-num", "1", "--be-count", "2", "--tls-cert", str(crt),
                          "--tls-key", str(key)]).start()
-    s.sql = lambda *stmts: _sql(s, crt, *stmts)
+    s.connect = functools.partial(s.connect, ssl={"ca": str(crt)})      # every SQL of the fixture over TLS
     s.sql(f"CREATE DATABASE {DB}", f"CREATE TABLE {DB}.t (id INT NOT NULL, v VARCHAR(10)) PRIMARY KEY(id) "
                                    f"DISTRIBUTED BY HASH(id)")
     yield s, crt, other
     s.stop()
-
-
-def _sql(s, ca, *statements):
-    conn = pymysql.connect(host="127.0.0.1", port=s.mysql_port, user="root", password=s.password, autocommit=True,
-                           ssl={"ca": str(ca)})
-    try:
-        rows = []
-        with conn.cursor() as cur:
-            for st in statements:
-                cur.execute(st)
-                rows = list(cur.fetchall())
-        return rows
-    finally:
-        conn.close()
 
 
 def curl(args, data=None):
