@@ -65,6 +65,14 @@ public struct StarRocksTarget: Sendable, CustomStringConvertible {
 
     var feBaseURL: String { "\(httpScheme)://\(host):\(httpPort)" }
 
+    /// Where a URL the cluster handed out (the FE's 307 `Location`, a BE's `ErrorURL`) really is: the FE
+    /// builds them with scheme `http` even when reached over HTTPS (RestBaseAction.redirectTo), so with
+    /// `http_scheme=https` only host, port and path are taken from it.
+    func clusterURL(_ url: String) -> String {
+        guard httpScheme == "https", url.hasPrefix("http://") else { return url }
+        return "https://" + url.dropFirst("http://".count)
+    }
+
     func mysqlEndpoint(database: String? = nil) -> MySQLEndpoint {
         var endpoint = MySQLEndpoint(host: host, port: mysqlPort, user: user, password: password, database: database)
         endpoint.tlsCAFile = caFile

@@ -50,7 +50,7 @@ extension StreamLoadClient {
                 guard let location = response.headers["location"], !location.isEmpty else {
                     throw Pg2srError.target("the FE redirected transaction \(op) without a Location header")
                 }
-                url = location
+                url = target.clusterURL(location)
                 continue
             default:
                 try checkStatus(response, url: url)

@@ -28,7 +28,7 @@ public final class StreamLoadClient {
             guard let location = response.headers["location"], !location.isEmpty else {
                 throw Pg2srError.target("the FE redirected a Stream Load without a Location header")
             }
-            return location
+            return target.clusterURL(location)
         case 401, 403:
             throw Pg2srError.target("StarRocks refused the credentials of user '\(target.user)' (HTTP \(response.status) from the FE)")
         default:
@@ -88,7 +88,7 @@ public final class StreamLoadClient {
 
     /// The first lines of a load's error log (`ErrorURL`), for the error message.
     public func errorLogExcerpt(_ url: String, lines: Int = 3) -> String {
-        var request = request("GET", url)
+        var request = request("GET", target.clusterURL(url))
         request.totalTimeoutSeconds = 30
         guard let response = try? session.perform(request), response.status == 200 else { return "" }
         return response.bodyText.split(separator: "\n").prefix(lines).joined(separator: " | ")

@@ -5,7 +5,7 @@ import argparse
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Dict
+from typing import Dict, Optional
 
 
 @dataclass
@@ -30,8 +30,11 @@ class Config:
     empty_load_as_error: bool = True     # FE empty_load_as_error (§3.2)
     error_log_lines: int = 50            # REPORT_ERROR_MAX_NUMBER in CSVScanner
     routine_load_batch_interval_scale: float = 1.0   # test knob: scales Routine Load waits (not validation)
+    schema_change_seconds: float = 1.0   # how long an ALTER TABLE job takes from PENDING to FINISHED
     verbose: bool = False
     faults: Dict = field(default_factory=dict)
+    tls_cert: Optional[str] = None       # PEM certificate (chain): HTTPS on FE/BE HTTP ports, TLS on MySQL
+    tls_key: Optional[str] = None
 
     @property
     def advertise_host(self) -> str:
@@ -72,7 +75,13 @@ def parse_args(argv) -> Config:
     p.add_argument("--routine-load-batch-interval-scale", type=float, default=1.0,
                    help="test knob: multiplies every Routine Load wait (FE scheduler interval 10 s, "
                         "max_batch_interval, task_consume_second); SQL validation is unchanged")
+    p.add_argument("--schema-change-seconds", type=float, default=1.0,
+                   help="how long an ALTER TABLE job (MODIFY COLUMN, key columns, fast_schema_evolution=false) "
+                        "takes from PENDING to FINISHED")
     p.add_argument("--verbose", action="store_true")
+    p.add_argument("--tls-cert", default=None, help="PEM certificate: FE and BE HTTP ports speak HTTPS only, the "
+                                                    "MySQL port offers TLS (SSLRequest), as with fe.conf ssl_keystore_*")
+    p.add_argument("--tls-key", default=None, help="PEM private key of --tls-cert")
     p.add_argument("--fault", action="append", default=[], metavar="KEY=VALUE",
                    help="initial fault setting, same keys as POST /_standin/faults (repeatable)")
     p.add_argument("--faults-json", default=None, help="initial faults as a JSON object")
@@ -86,6 +95,8 @@ def parse_args(argv) -> Config:
     password = a.password if a.password is not None else os.environ.get("STANDIN_PASSWORD", "")
     if a.be_count < 1:
         p.error("--be-count must be >= 1")
+    if bool(a.tls_cert) != bool(a.tls_key):
+        p.error("--tls-cert and --tls-key go together")
     return Config(data_dir=a.data_dir, host=a.host, mysql_port=a.mysql_port, fe_http_port=a.fe_http_port,
                   be_http_port=a.be_http_port, be_count=a.be_count, user=a.user, password=password,
                   mysql_version=a.mysql_version, starrocks_version=a.starrocks_version, discard=a.discard,
@@ -94,4 +105,5 @@ def parse_args(argv) -> Config:
                   publish_delay_s=a.publish_delay_s, txn_clean_interval_s=a.txn_clean_interval_s,
                   empty_load_as_error=not a.no_empty_load_error, error_log_lines=a.error_log_lines,
                   routine_load_batch_interval_scale=a.routine_load_batch_interval_scale,
-                  verbose=a.verbose, faults=faults)
+                  schema_change_seconds=a.schema_change_seconds,
+                  verbose=a.verbose, faults=faults, tls_cert=a.tls_cert, tls_key=a.tls_key)

@@ -238,14 +238,25 @@ class RowMapper:
                 if ci not in self.mapped and not c.nullable and not c.has_default():
                     raise PlanError(f"Column has no default value. column: {c.name}")
         if merge_condition:
-            mc = table.column(merge_condition)
-            if mc is None:
-                raise PlanError(f"Merge condition column {merge_condition} does not exist")
-            if mc.is_key:
-                raise PlanError(f"Merge condition column {merge_condition} should not be primary key!")
-            if not table.is_pk:
-                raise PlanError("merge_condition is only supported by primary key table")
+            self._check_merge_condition(merge_condition)
         self.merge_condition = merge_condition
+
+    def _check_merge_condition(self, name: str) -> None:
+        """Load.checkMergeCondition: over the loaded columns when partially updating (the FE passes
+        the partial update's columns), else over the table's."""
+        table = self.table
+        if not table.is_pk:
+            raise PlanError(f"Conditional update only support primary key table {table.name}")
+        ci = table.col_index(name)
+        if ci is None or (self.partial and ci not in self.mapped):
+            raise PlanError(f"Merge condition column {name} does not exist. If you are doing partial update with "
+                            f"condition update, please check condition column is in the given update columns. "
+                            f"Otherwise please check condition column is in table {table.name}")
+        col = table.columns[ci]
+        if col.is_key:
+            raise PlanError(f"Merge condition column {name} should not be primary key!")
+        if col.type.name in ("CHAR", "VARCHAR", "STRING", "VARBINARY", "JSON") or col.type.item is not None:
+            raise PlanError("Merge condition column has invalid type maybe bitmap/hll/percentile/json/varchar!")
 
     # ------------------------------------------------------------------------------------------
     def map(self, vals: List[Any]) -> Tuple[int, Any]:
