@@ -28,6 +28,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from . import profiles
 from . import values as V
 from .catalog import Table
+from .expressions import ExpressionFailure
 from .csv_format import (CsvOptions, CsvReader, CsvRowCounter, DelimiterError, decode_delimiter,
                          iter_fields_text)
 from .json_format import JsonPathError, JsonRows, count_rows, extract, parse_jsonpath, parse_jsonpaths_header, _MISSING
@@ -48,6 +49,11 @@ class LoadFail(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+class LoadAborted(LoadFail):
+    """An expression threw (assert_true, raise_error): the scan fails, so the whole load does –
+    a Stream Load answers Fail, a Routine Load task is aborted (kafka_consumer)."""
 
 
 def parse_basic_auth(value: Optional[str]) -> Optional[Tuple[str, str]]:
@@ -395,7 +401,10 @@ class LoadSink:
             self._map(vals, raw)
 
     def _map(self, vals, raw) -> None:
-        kind, payload = self.mapper.map(vals)
+        try:
+            kind, payload = self.mapper.map(vals)
+        except ExpressionFailure as e:
+            raise LoadAborted(f"Expr evaluate meet error: {e.message}") from None
         if kind == OK:
             self.loaded += 1
             self.ops.append(payload)
