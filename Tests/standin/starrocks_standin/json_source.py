@@ -46,8 +46,8 @@ def _integer(kind: str, v: Any) -> int:
     if isinstance(v, (Decimal, float)):
         return _double_to_int(float(v), bits)
     s = v.strip(" \t\n\v\f\r")
-    sign = s[:1] in "+-" and s[:1] != ""
-    if s[sign:].isdigit() and s[sign:].isascii():
+    digits = s[1:] if s[:1] in ("+", "-") else s
+    if digits.isdigit() and digits.isascii():
         n = int(s)
         if not -(1 << (bits - 1)) <= n < (1 << (bits - 1)):
             raise ParseError("Value is overflow")

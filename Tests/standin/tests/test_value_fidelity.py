@@ -135,19 +135,6 @@ def test_parse_json_in_columns_same_rules_and_invalid_is_null_even_in_strict_mod
     assert text_rows(standin, f"SELECT id, j FROM {t} ORDER BY id") == want
 
 
-def test_json_scalar_extracted_exactly_through_an_array():
-    """The documented way around the string rule (for pg2sr's fix): wrap the text in `[...]`, it
-    parses as JSON; `json_query(.., '$[0]')` then is the scalar. (Function not modelled – see
-    /work/notes/starrocks-facts.md.) Here: the wrapped text parses to the exact scalar."""
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from starrocks_standin import json_text
-    assert json_text.parse_json_or_string("[123]") == "[123]"
-    assert json_text.parse_json_or_string("[true]") == "[true]"
-    assert json_text.parse_json_or_string("[null]") == "[null]"
-
-
 # ---- strict mode covers only columns loaded as they are (FileScanner::materialize) --------------------------
 def test_strict_mode_does_not_check_expression_columns(standin):
     t = table(standin, "id INT, n INT, m INT, nn INT NOT NULL")
