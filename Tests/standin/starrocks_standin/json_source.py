@@ -59,21 +59,11 @@ def _integer(kind: str, v: Any) -> int:
     return _double_to_int(d, bits)
 
 
-def _floating(kind: str, v: Any, parse_text) -> float:
+def _floating(v: Any, parse_text) -> float:
+    """A number through its token (string_to_float gives the same double), a string parsed."""
     if isinstance(v, bool) or isinstance(v, (dict, list)):
         raise ParseError("Unsupported value type. Numeric type is required.")
-    if isinstance(v, str):
-        return parse_text(v)
-    d = float(v)
-    if kind == "FLOAT" and not math.isinf(d):
-        import struct
-        try:
-            d = struct.unpack("f", struct.pack("f", d))[0]
-        except OverflowError:
-            raise ParseError("Value is overflow") from None
-    if math.isinf(d):
-        raise ParseError("Value is overflow")
-    return d
+    return parse_text(json_text.as_text(v))
 
 
 def _boolean(v: Any) -> int:
@@ -99,7 +89,7 @@ def convert(t, v: Any, parse_text) -> Any:
     if n in _INT_BITS:
         return _integer(n, v)
     if n in ("FLOAT", "DOUBLE"):
-        return _floating(n, v, lambda s: parse_text(t, s))
+        return _floating(v, lambda s: parse_text(t, s))
     if n == "BOOLEAN":
         return _boolean(v)
     if n == "JSON":

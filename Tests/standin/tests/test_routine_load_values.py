@@ -3,18 +3,7 @@ not a row (FileScanner::materialize → the scan fails; RoutineLoadJob.afterAbor
 a reason containing PAUSE or "Offset out of range", else the next task retries the same messages)."""
 import json
 
-import pytest
-
-from conftest import start_standin
-from test_routine_load import DB, SCALE, create_job, new_topic, produce, show, wait_for, wait_state
-
-
-@pytest.fixture(scope="module")
-def rl(tmp_path_factory):
-    s = start_standin(tmp_path_factory, "--routine-load-batch-interval-scale", SCALE, name="rlvalues")
-    s.sql(f"CREATE DATABASE {DB}")
-    yield s
-    s.stop()
+from test_routine_load import DB, create_job, new_topic, produce, rl, show, wait_for, wait_state  # noqa: F401
 
 
 def guarded(message: str) -> str:
