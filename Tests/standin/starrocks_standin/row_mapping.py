@@ -149,12 +149,24 @@ def convert(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType], is_json: boo
     return V.parse_text(t, str(v))
 
 
+class TooLong(Exception):
+    """OlapTableSink::_validate_data filters a string longer than its column (any strict mode)."""
+
+
 def cast_to_column(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType]) -> Any:
-    """An expression result → the column: the FE's castToSlot, so a failing cast is NULL."""
+    """An expression result → the column: the FE's castToSlot, so a failing cast is NULL; text
+    needs no cast into CHAR/VARCHAR, and the tablet sink then rejects what is too long."""
     if v is None:
         return None
     if vtype is not None and vtype == t:
         return v
+    if t.is_string:
+        s = to_text(v, vtype)
+        n = len(s.encode("utf-8"))
+        if n > t.max_bytes:
+            shown = s if len(s) <= 100 else s[:100] + "..."
+            raise TooLong(f"String '{shown}'(length={n}) is too long. The max length of '{{}}' is {t.max_bytes}")
+        return s
     return cast_value(v, vtype, t)
 
 
@@ -299,7 +311,10 @@ class RowMapper:
                 v, t = evaluate(expr, env)
             except EvalError:
                 v, t = None, None
-            row[ci] = cast_to_column(cols[ci].type, v, t)
+            try:
+                row[ci] = cast_to_column(cols[ci].type, v, t)
+            except TooLong as e:
+                return FILTERED, str(e).replace("{}", cols[ci].name)
         op = "upsert"
         if self.op_expr is not None or self.op_source is not None:
             try:

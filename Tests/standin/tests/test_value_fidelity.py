@@ -264,3 +264,15 @@ def test_raise_error_is_a_4_1_function(tmp_path_factory):
         assert r["Status"] == "Fail" and r["Message"] == "No matching function with signature: raise_error."
     finally:
         s.stop()
+
+
+def test_an_expression_result_too_long_for_its_column_is_filtered_by_the_sink(standin):
+    """No cast is put between text and VARCHAR(n); OlapTableSink::_validate_data filters the row
+    (`String '…'(length=n) is too long. The max length of 'c' is m`), strict mode or not – while the
+    same text loaded as it is becomes NULL in non-strict mode (the CSV converter)."""
+    t = table(standin, "id INT, v VARCHAR(5), w VARCHAR(5)")
+    r = load(standin, t, b"1\tabc\tabc\n2\ttoo long\tabc\n3\tabc\ttoo long\n", strict_mode="false",
+             columns="id, tmp, w, v = concat(tmp, '')")
+    assert (r["NumberLoadedRows"], r["NumberFilteredRows"]) == (2, 1), r
+    assert text_rows(standin, f"SELECT id, v, w FROM {t} ORDER BY id") == [("1", "abc", "abc"), ("3", "abc", None)]
+    assert "String 'too long'(length=8) is too long. The max length of 'v' is 5" in error_log(r)
