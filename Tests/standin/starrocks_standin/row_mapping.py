@@ -120,8 +120,8 @@ class _WhereEnv(Env):
         return self.src.lookup(name, qualifier)
 
 
-def convert(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType], is_json: bool) -> Any:
-    """Value (source or expression result) → column type; raises V.ParseError."""
+def convert(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType]) -> Any:
+    """A value of an INSERT/UPDATE (typed or text) → column type; raises V.ParseError."""
     if v is None:
         return None
     if vtype is not None:
@@ -130,8 +130,6 @@ def convert(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType], is_json: boo
         if t.name == "VARBINARY" and isinstance(v, bytes):
             return v
         v = to_text(v, vtype)
-    if is_json and not isinstance(v, bytes) and (not isinstance(v, str) or t.name == "JSON"):
-        return V.from_json_value(t, v)      # a JSON string into a JSON column stays a JSON string
     if isinstance(v, str):
         return V.parse_text(t, v)
     if isinstance(v, bytes):
@@ -140,7 +138,7 @@ def convert(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType], is_json: boo
         return V.parse_text(t, v.decode("utf-8", "replace"))
     if isinstance(v, list):
         if t.name == "ARRAY":
-            return [convert(t.item, e, None, is_json) for e in v]
+            return [convert(t.item, e, None) for e in v]
         raise V.ParseError("array for scalar column")
     if isinstance(v, bool):
         return V.parse_text(t, "1" if v else "0")
@@ -151,6 +149,14 @@ def convert(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType], is_json: boo
 
 class TooLong(Exception):
     """OlapTableSink::_validate_data filters a string longer than its column (any strict mode)."""
+
+    def __init__(self, text: str, nbytes: int, limit: int):
+        super().__init__(text)
+        self.text, self.nbytes, self.limit = text, nbytes, limit
+
+    def reason(self, column: str) -> str:
+        shown = self.text if len(self.text) <= 100 else self.text[:100] + "..."
+        return f"String '{shown}'(length={self.nbytes}) is too long. The max length of '{column}' is {self.limit}"
 
 
 def cast_to_column(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType]) -> Any:
@@ -164,8 +170,7 @@ def cast_to_column(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType]) -> An
         s = to_text(v, vtype)
         n = len(s.encode("utf-8"))
         if n > t.max_bytes:
-            shown = s if len(s) <= 100 else s[:100] + "..."
-            raise TooLong(f"String '{shown}'(length={n}) is too long. The max length of '{{}}' is {t.max_bytes}")
+            raise TooLong(s, n, t.max_bytes)
         return s
     return cast_value(v, vtype, t)
 
@@ -314,7 +319,7 @@ class RowMapper:
             try:
                 row[ci] = cast_to_column(cols[ci].type, v, t)
             except TooLong as e:
-                return FILTERED, str(e).replace("{}", cols[ci].name)
+                return FILTERED, e.reason(cols[ci].name)
         op = "upsert"
         if self.op_expr is not None or self.op_source is not None:
             try:
