@@ -40,11 +40,21 @@ def run_pg2sr(*args: str, env: dict[str, str] | None = None, timeout: float = 30
     return process
 
 
+def standin_profiles() -> list[str | None]:
+    """The StarRocks releases the stand-in imitates for a test run: $PG2SR_STANDIN_PROFILES as a
+    comma list (`3.3,4.1` = the oldest and the newest release pg2sr supports, see
+    Tests/standin/README.md); unset means the stand-in's default, its newest profile."""
+    listed = [p.strip() for p in os.environ.get("PG2SR_STANDIN_PROFILES", "").split(",") if p.strip()]
+    return listed or [None]
+
+
 class StandIn:
-    """The StarRocks stand-in (scripts/starrocks-standin) in a subprocess on free ports."""
+    """The StarRocks stand-in (scripts/starrocks-standin) in a subprocess on free ports, imitating
+    release `profile` (`X.Y[.Z]`; None = the stand-in's default, the newest)."""
 
     def __init__(self, password: str = "", be_count: int = 2, extra_args: tuple[str, ...] = (),
-                 data_dir: str | None = None, tls: tuple[str, str] | None = None):
+                 data_dir: str | None = None, profile: str | None = None,
+                 tls: tuple[str, str] | None = None):
         """`tls=(certificate, key)`: HTTPS on every HTTP port and TLS offered on the MySQL port."""
         self.tls = tls
         if tls:
@@ -52,7 +62,8 @@ class StandIn:
         self.password = password
         self.user = "root"
         self.be_count = be_count
-        self.extra_args = extra_args
+        self.profile = profile
+        self.extra_args = (("--starrocks-version", profile) if profile else ()) + tuple(extra_args)
         self._own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="pg2sr-standin-")
         self.process: subprocess.Popen | None = None

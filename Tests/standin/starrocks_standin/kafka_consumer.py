@@ -364,7 +364,7 @@ class JobRunner(threading.Thread):
         if not msgs and all(next_off[p] == progress[p] for p in pending):
             return keeping_up
         # ---- parse and map (the Stream Load engine) ----
-        from .stream_load import LoadFail, LoadSink
+        from .stream_load import LoadAborted, LoadFail, LoadSink
         label = f"{name}-{uuid.uuid4().hex[:16]}-{uuid.uuid4().hex[:16]}"
         if props["format"] == "json":
             msgs, fatal = self._fatal_parse_errors(msgs, props)
@@ -401,11 +401,15 @@ class JobRunner(threading.Thread):
                     sink._json_rows(v)
                 else:
                     sink.feed((v or b"") + delim)
+            except LoadAborted as e:
+                return self._task_failed(e.message)
             except LoadFail as e:
                 sink.total += 1
                 sink._error(e.message, "")
         try:
             sink.finish()
+        except LoadAborted as e:
+            return self._task_failed(e.message)
         except LoadFail as e:
             sink._error(e.message, "")
         new_progress = dict(progress)
@@ -417,6 +421,17 @@ class JobRunner(threading.Thread):
             except KafkaException:
                 pass
         return keeping_up
+
+    def _task_failed(self, reason: str) -> Optional[bool]:
+        """The task's scan failed: its transaction aborts with the error as reason, nothing of the
+        batch is applied, the offsets stay. RoutineLoadJob.afterAborted pauses the job only for a
+        reason containing TxnStatusChangeReason OFFSET_OUT_OF_RANGE ("Offset out of range") or
+        PAUSE; otherwise the job stays RUNNING and the next task retries the same messages."""
+        if "PAUSE" in reason or "Offset out of range" in reason:
+            self._pause(RL.ERR_TASKS_ABORT, self._be_abort(reason))
+            return None
+        self._abort_task(reason)
+        return True
 
     def _abort_task(self, reason: str) -> None:
         with self.mgr.lock:

@@ -20,6 +20,7 @@ from .fe_http import FEHandler
 from .faults import Faults, Stats
 from .http_common import StandinHTTPServer
 from .labels import COMMITTED, LabelRegistry, VISIBLE
+from . import profiles
 from .storage import Storage
 from .transactions import TransactionManager
 
@@ -27,6 +28,7 @@ from .transactions import TransactionManager
 class StandinServer:
     def __init__(self, cfg: Config):
         self.cfg = cfg
+        profiles.activate(cfg.profile)
         self.storage = Storage(cfg.data_dir)
         self.catalog = Catalog(self.storage)
         self.labels = LabelRegistry(self.storage, cfg.label_keep_seconds)

@@ -26,17 +26,16 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
+from . import profiles
 from . import values as V
 from .catalog import Table
+from .expressions import ExpressionFailure
 from .csv_format import (CsvOptions, CsvReader, CsvRowCounter, DelimiterError, decode_delimiter,
                          iter_fields_text)
 from .json_format import JsonPathError, JsonRows, count_rows, extract, parse_jsonpath, parse_jsonpaths_header, _MISSING
 from .labels import (ABORTED, COMMITTED, LABEL_RE, LabelAlreadyExists, TxnRecord, VISIBLE)
 from .row_mapping import OK, UNSELECTED, PlanError, RowMapper, parse_columns, parse_where
 
-EMPTY_LOAD_MSG = ("No partitions have data available for loading. If you are sure there may be no data "
-                  "to be loaded, you can use `ADMIN SET FRONTEND CONFIG ('empty_load_as_error' = 'false')` "
-                  "to ensure such load jobs can succeed")                   # §3.2, PR #44292 wording
 PUBLISH_TIMEOUT_MSG = "transaction commit successfully, BUT data will be visible later"
 # A plain Stream Load still running after its `timeout`: the load's fragment (query_timeout = timeout) is
 # cancelled; seen on 3.2.4 (issue #43612) and 4.0 (ClickBench PR #740: LoadTimeMs 606016 at the default
@@ -56,6 +55,11 @@ class LoadFail(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+class LoadAborted(LoadFail):
+    """An expression threw (assert_true, raise_error): the scan fails, so the whole load does –
+    a Stream Load answers Fail, a Routine Load task is aborted (kafka_consumer)."""
 
 
 def parse_basic_auth(value: Optional[str]) -> Optional[Tuple[str, str]]:
@@ -426,14 +430,18 @@ class LoadSink:
                 self._error("Invalid UTF-8 row", raw.decode("utf-8", "replace"))
                 continue
             if len(texts) != n:
-                self._error(f"Value count does not match column count. Expect {n}, but got {len(texts)}",
+                self._error(f"Target column count: {n} doesn't match source value column count: {len(texts)}. "
+                            f"Column separator: {_asc(self.csv_opts.column_sep)}, Row delimiter: {_asc(self.csv_opts.row_delim)}",
                             raw.decode("utf-8"))
                 continue
             vals = [None if t == "\\N" else t for t in texts]     # `\N` (whole field) is NULL (§2.1)
             self._map(vals, raw)
 
     def _map(self, vals, raw) -> None:
-        kind, payload = self.mapper.map(vals)
+        try:
+            kind, payload = self.mapper.map(vals)
+        except ExpressionFailure as e:
+            raise LoadAborted(f"Expr evaluate meet error: {e.message}") from None
         if kind == OK:
             self.loaded += 1
             self.ops.append(payload)
@@ -476,6 +484,13 @@ class LoadSink:
     def counts(self) -> Dict[str, int]:
         return {"NumberTotalRows": self.total, "NumberLoadedRows": self.loaded,
                 "NumberFilteredRows": self.filtered, "NumberUnselectedRows": self.unselected}
+
+
+def _asc(delimiter: bytes) -> str:
+    """string_2_asc (be/src/exec/csv_scanner.cpp): how an error log shows a separator."""
+    out = "".join("\\n" if b == 10 else "\\t" if b == 9 else chr(b) if 32 <= b < 127 else f"0x{b:x}"
+                  for b in delimiter)
+    return f"'{out}'"
 
 
 def result_json(d: Dict[str, Any]) -> str:
@@ -623,7 +638,7 @@ class StreamLoadJob:
         if sink.filtered > 0 and (denom <= 0 or sink.filtered / denom > self.spec.max_filter_ratio):
             return self.fail("too many filtered rows")           # exact text, §2 max_filter_ratio
         if sink.loaded == 0 and self.cfg.empty_load_as_error:
-            return self.fail(EMPTY_LOAD_MSG)
+            return self.fail(profiles.current().empty_load_message)
         if self.hits.get("fail_nth_load"):
             return self.fail(str(self.hits.get("param_message", "injected failure (stand-in fault fail_nth_load)")),
                              str(self.hits.get("param_status", "Fail")))

@@ -25,7 +25,8 @@ from typing import Dict, Optional
 
 from .http_common import BadChunk, BodyIncomplete, BodyTooLarge
 from .labels import LABEL_RE, PREPARED, LabelAlreadyExists
-from .stream_load import (EMPTY_LOAD_MSG, LoadFail, LoadSink, parse_basic_auth, parse_load_headers)
+from . import profiles
+from .stream_load import (LoadFail, LoadSink, parse_basic_auth, parse_load_headers)
 
 
 class TxnOpError(Exception):
@@ -295,7 +296,7 @@ class TransactionManager:
             if s.filtered > 0 and (denom <= 0 or s.filtered / denom > ctx.spec.max_filter_ratio):
                 raise TxnOpError("INTERNAL_ERROR", "too many filtered rows", rollback=True)
             if s.loaded == 0 and srv.cfg.empty_load_as_error:
-                raise TxnOpError("INTERNAL_ERROR", EMPTY_LOAD_MSG, rollback=True)
+                raise TxnOpError("INTERNAL_ERROR", profiles.current().empty_load_message, rollback=True)
             if prepare:
                 srv.labels.set_state(ctx.rec, PREPARED)
                 with self.lock:
