@@ -1,3 +1,4 @@
+// The build-tool plugin that embeds sql/ into Pg2srSupport at build time.
 import Foundation
 import PackagePlugin
 

@@ -1,3 +1,4 @@
+// One libcurl easy handle: blocking HTTP requests with a streamed body, timeouts and abort.
 import CCurl
 import CCurlShim
 #if canImport(Glibc)

@@ -1,3 +1,5 @@
+// The values of an HTTP exchange: request, streamed body source, response, transport error.
+
 /// Where a streamed request body comes from. `read` is called on the thread running
 /// `HTTPSession.perform`, only when libcurl can send more: it pulls, it is never pushed.
 public protocol HTTPBodySource: AnyObject {

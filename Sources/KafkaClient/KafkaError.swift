@@ -1,3 +1,5 @@
+// Kafka failures as one line fit for a user, classified by kind.
+
 /// An error from librdkafka or from the Kafka cluster, as one line fit for a user. Never holds
 /// the value of a secret configuration property (`sasl.password`, `ssl.key.password`, ...).
 public struct KafkaError: Error, CustomStringConvertible, Sendable {

@@ -1,3 +1,4 @@
+// librdkafka for metadata only: topics, partitions, watermarks and offsets for a timestamp.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,12 +21,15 @@ public final class KafkaMetadataClient: @unchecked Sendable {
     /// Connects (checks within `timeoutMilliseconds` that a broker answers) or throws
     /// `.brokersUnreachable`. brokers: "host:port[,host:port]". config: extra librdkafka
     /// properties (security.protocol, sasl.*, ssl.ca.location, group.id, ...); `brokers` wins over
-    /// a `bootstrap.servers` there.
-    public init(brokers: String, config: [String: String] = [:], timeoutMilliseconds: Int = 10_000) throws {
+    /// a `bootstrap.servers` there. Every message passes through `redact`, the caller's secret
+    /// masking; a property whose value `redact` masks is treated as a secret (its value is never
+    /// quoted, not even in a complaint about it).
+    public init(brokers: String, config: [String: String] = [:], timeoutMilliseconds: Int = 10_000,
+                redact: @escaping @Sendable (String) -> String) throws {
         guard brokers.contains(where: { !$0.isWhitespace && $0 != "," }) else {
             throw KafkaError(kind: .other, message: "Kafka: no brokers given")
         }
-        let diagnostics = Diagnostics(secrets: config.filter { Self.isSecret($0.key) }.map(\.value))
+        let diagnostics = Diagnostics(redact: redact)
         let timeout = Int32(clamping: max(timeoutMilliseconds, 1))
         guard let conf = rd_kafka_conf_new() else { throw KafkaError(kind: .other, message: "out of memory creating a librdkafka configuration") }
         var properties: [(String, String)] = [
@@ -45,7 +49,7 @@ public final class KafkaMetadataClient: @unchecked Sendable {
             var errstr = [CChar](repeating: 0, count: 512)
             if rd_kafka_conf_set(conf, key, value, &errstr, errstr.count) != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
-                let reason = Self.isSecret(key) ? "invalid value for configuration property \"\(key)\"" : cString(errstr)
+                let reason = redact(value) != value ? "invalid value for configuration property \"\(key)\"" : cString(errstr)
                 throw KafkaError(kind: .other, message: "Kafka configuration: \(diagnostics.scrubbed(reason))")
             }
         }
@@ -254,105 +258,10 @@ public final class KafkaMetadataClient: @unchecked Sendable {
         String(cString: rd_kafka_err2str(code))
     }
 
-    static func isSecret(_ key: String) -> Bool {
-        let key = key.lowercased()
-        return ["password", "secret", "jaas", "ssl.key.pem", "ssl_key", "oauthbearer.config", "keystore"].contains { key.contains($0) }
-    }
-}
-
-/// librdkafka's last complaints, written from its threads (log) and from rd_kafka_poll (errors).
-final class Diagnostics: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let secrets: [String]
-    private var lastMessage: String?
-    private(set) var lastCode: Int32 = 0
-    private var brokersDown = false
-
-    init(secrets: [String]) {
-        self.secrets = secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    func record(log message: String) {
-        locked { lastMessage = message }
-    }
-
-    func record(error code: Int32, reason: String) {
-        locked {
-            if code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN.rawValue {
-                brokersDown = true
-                // "1/1 brokers are down" says less than the connect failure before it.
-                if lastMessage == nil { lastMessage = reason }
-            } else {
-                lastMessage = reason
-                lastCode = code
-            }
-        }
-    }
-
-    /// After a successful call: what went wrong before is no longer news.
-    func reset() {
-        locked {
-            brokersDown = false
-            lastMessage = nil
-            lastCode = 0
-        }
-    }
-
-    var allBrokersDown: Bool { locked { brokersDown } }
-
-    /// ": <last message>" on one line without secrets, or "".
-    func lastReason() -> String {
-        guard let message = locked({ lastMessage }) else { return "" }
-        let line = message.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? ""
-        return line.isEmpty ? "" : ": " + scrubbed(line)
-    }
-
-    func scrubbed(_ text: String) -> String {
-        var text = text
-        for secret in secrets { text = text.replacingAll(secret, with: "***") }
-        return text
-    }
-
-    private func locked<R>(_ body: () -> R) -> R {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return body()
-    }
 }
 
 /// A NUL-terminated error buffer filled by librdkafka.
 private func cString(_ buffer: [CChar]) -> String {
     let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
     return String(decoding: bytes, as: UTF8.self)
-}
-
-private extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
-}
-
-private extension Substring {
-    func range(of target: String) -> Range<Index>? {
-        var index = startIndex
-        while index < endIndex {
-            if self[index...].hasPrefix(target) { return index..<self.index(index, offsetBy: target.count) }
-            index = self.index(after: index)
-        }
-        return nil
-    }
 }

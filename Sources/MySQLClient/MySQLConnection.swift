@@ -1,3 +1,4 @@
+// One MariaDB Connector/C connection: the MySQL protocol to the StarRocks FE.
 import CMariaDB
 
 /// An error from the MySQL protocol client or server. StarRocks' error numbers are not

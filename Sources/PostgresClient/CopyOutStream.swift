@@ -1,3 +1,4 @@
+// `COPY … TO STDOUT` read row by row from libpq, waiting for data in batches.
 #if canImport(Glibc)
 import Glibc
 #endif

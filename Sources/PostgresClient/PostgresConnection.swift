@@ -1,3 +1,4 @@
+// One libpq connection: connect, statements, parameters, COPY, cancel.
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,5 @@
+// libpq and server errors, with the SQLSTATE classes pg2sr acts on.
+
 /// An error reported by libpq or by the PostgreSQL server.
 public struct PostgresError: Error, CustomStringConvertible, Sendable {
     /// SQLSTATE of a server error (`57014` query canceled, `55P03` lock not available, ...).

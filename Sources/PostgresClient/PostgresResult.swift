@@ -1,3 +1,4 @@
+// A query result as text values by row and column name.
 import CPostgres
 
 /// A fully read result in text format. Catalog-sized results only; data goes through COPY.

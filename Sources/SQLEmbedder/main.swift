@@ -1,3 +1,4 @@
+// The generator the EmbedSQL plugin runs: sql/*.sql into one Swift dictionary.
 import Foundation
 
 // Usage: SQLEmbedder <sql-root> <output.swift> <file.sql>...

@@ -1,6 +1,9 @@
+// `pg2sr ddl`: the StarRocks CREATE TABLE statements for the selected tables.
 import ArgumentParser
 import Foundation
-import Pg2srCore
+import Pg2srSource
+import Pg2srSupport
+import Pg2srTarget
 
 struct DDLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,10 +38,7 @@ struct DDLCommand: ParsableCommand {
             var ddl = TableDDLOptions()
             ddl.replicationNumber = replicationNum
             ddl.buckets = buckets
-            ddl.properties = try properties.map { entry in
-                guard let equals = entry.firstIndex(of: "=") else { throw Pg2srError.usage("--property '\(entry)' is not key=value") }
-                return (String(entry[..<equals]), String(entry[entry.index(after: equals)...]))
-            }
+            ddl.properties = try properties.map { try KeyValueArgument.split($0, option: "--property") }
             let text = plan.tables.map { StarRocksDDL.createTable(database: database, plan: $0, options: ddl) }.joined(separator: "\n\n")
             FileHandle.standardOutput.write(Data((text + "\n").utf8))
         }

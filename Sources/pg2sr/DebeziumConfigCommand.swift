@@ -1,6 +1,8 @@
+// `pg2sr debezium-config`: a run's Debezium connector config, printed or registered with Kafka Connect.
 import ArgumentParser
 import Foundation
-import Pg2srCore
+import Pg2srCDC
+import Pg2srSupport
 
 extension DebeziumEnvelope: ExpressibleByArgument {}
 

@@ -1,6 +1,7 @@
+// The `pg2sr` command: its subcommands, exit codes, and the one-line error report.
 import ArgumentParser
 import Foundation
-import Pg2srCore
+import Pg2srSupport
 
 @main
 struct Pg2srCommand: ParsableCommand {

@@ -1,6 +1,8 @@
+// `pg2sr plan`: tables, sizes, chunks and COPY statements of a seed, without loading.
 import ArgumentParser
 import Foundation
-import Pg2srCore
+import Pg2srSource
+import Pg2srSupport
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,10 @@
+// `pg2sr seed`: its options, their validation, and the run.
 import ArgumentParser
 import Foundation
-import Pg2srCore
+import Pg2srModel
+import Pg2srPipeline
+import Pg2srSource
+import Pg2srSupport
 
 struct SeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -82,10 +86,7 @@ struct SeedCommand: ParsableCommand {
             options.createTables = createTables
             options.ddl.replicationNumber = replicationNum
             options.ddl.buckets = buckets
-            options.ddl.properties = try properties.map { entry in
-                guard let equals = entry.firstIndex(of: "=") else { throw Pg2srError.usage("--property '\(entry)' is not key=value") }
-                return (String(entry[..<equals]), String(entry[entry.index(after: equals)...]))
-            }
+            options.ddl.properties = try properties.map { try KeyValueArgument.split($0, option: "--property") }
             if let maxRate {
                 let rate = try Quantity.bytes(maxRate, option: "--max-rate")
                 guard rate > 0 else { throw Pg2srError.usage("--max-rate must be positive") }
@@ -126,10 +127,4 @@ struct SeedCommand: ParsableCommand {
             return safe && !argument.isEmpty ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
         }
     }
-}
-
-func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
 }

@@ -1,6 +1,7 @@
+// SIGINT/SIGTERM: stop the run cleanly the first time, at once the second.
 import Dispatch
 import Foundation
-import Pg2srCore
+import Pg2srSupport
 
 /// SIGINT/SIGTERM set the run's cancellation flag (workers stop between rows and abort their
 /// loads); the signal number decides the exit code (130/143).

@@ -1,6 +1,8 @@
+// `pg2sr verify`: its options, the run, and the summary it prints.
 import ArgumentParser
 import Foundation
-import Pg2srCore
+import Pg2srSupport
+import Pg2srVerify
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

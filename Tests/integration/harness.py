@@ -40,15 +40,30 @@ def run_pg2sr(*args: str, env: dict[str, str] | None = None, timeout: float = 30
     return process
 
 
+def standin_profiles() -> list[str | None]:
+    """The StarRocks releases the stand-in imitates for a test run: $PG2SR_STANDIN_PROFILES as a
+    comma list (`3.3,4.1` = the oldest and the newest release pg2sr supports, see
+    Tests/standin/README.md); unset means the stand-in's default, its newest profile."""
+    listed = [p.strip() for p in os.environ.get("PG2SR_STANDIN_PROFILES", "").split(",") if p.strip()]
+    return listed or [None]
+
+
 class StandIn:
-    """The StarRocks stand-in (scripts/starrocks-standin) in a subprocess on free ports."""
+    """The StarRocks stand-in (scripts/starrocks-standin) in a subprocess on free ports, imitating
+    release `profile` (`X.Y[.Z]`; None = the stand-in's default, the newest)."""
 
     def __init__(self, password: str = "", be_count: int = 2, extra_args: tuple[str, ...] = (),
-                 data_dir: str | None = None):
+                 data_dir: str | None = None, profile: str | None = None,
+                 tls: tuple[str, str] | None = None):
+        """`tls=(certificate, key)`: HTTPS on every HTTP port and TLS offered on the MySQL port."""
+        self.tls = tls
+        if tls:
+            extra_args = (*extra_args, "--tls-cert", str(tls[0]), "--tls-key", str(tls[1]))
         self.password = password
         self.user = "root"
         self.be_count = be_count
-        self.extra_args = extra_args
+        self.profile = profile
+        self.extra_args = (("--starrocks-version", profile) if profile else ()) + tuple(extra_args)
         self._own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="pg2sr-standin-")
         self.process: subprocess.Popen | None = None
@@ -110,9 +125,10 @@ class StandIn:
     def fe_http_port(self) -> int:
         return int(self.ports["fe_http"])
 
-    def target_url(self, database: str) -> str:
-        """No password in it: tests pass STARROCKS_PASSWORD in the environment."""
-        return f"starrocks://{self.user}@127.0.0.1:{self.mysql_port}/{database}?http_port={self.fe_http_port}"
+    def target_url(self, database: str, ca: str | None = None) -> str:
+        """No password in it: tests pass STARROCKS_PASSWORD in the environment. `ca`: over TLS, verified with it."""
+        url = f"starrocks://{self.user}@127.0.0.1:{self.mysql_port}/{database}?http_port={self.fe_http_port}"
+        return url + (f"&http_scheme=https&ssl_ca={ca}" if ca else "")
 
     def env(self) -> dict[str, str]:
         return {"STARROCKS_PASSWORD": self.password}
@@ -124,7 +140,8 @@ class StandIn:
         # Keep the encoders, drop the decoders: every value comes back as the text StarRocks sent.
         text_only = {k: v for k, v in pymysql.converters.conversions.items() if not isinstance(k, int)}
         return pymysql.connect(host="127.0.0.1", port=self.mysql_port, user=self.user, password=self.password,
-                               database=database, autocommit=True, conv=text_only)
+                               database=database, autocommit=True, conv=text_only,
+                               ssl={"ca": str(self.tls[0])} if self.tls else None)
 
     def query(self, sql: str, database: str | None = None) -> list[tuple]:
         with self.connect(database) as connection, connection.cursor() as cursor:
@@ -136,19 +153,24 @@ class StandIn:
             cursor.execute(sql)
 
     # -- control endpoint
+    def _control(self, request) -> bytes:
+        import ssl
+        context = ssl.create_default_context(cafile=str(self.tls[0])) if self.tls else None
+        with urllib.request.urlopen(request, timeout=10, context=context) as response:
+            return response.read()
+
+    def _control_url(self, path: str) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.fe_http_port}{path}"
+
     def stats(self) -> dict:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.fe_http_port}/_standin/stats", timeout=10) as response:
-            return json.loads(response.read())
+        return json.loads(self._control(self._control_url("/_standin/stats")))
 
     def set_faults(self, faults: dict) -> None:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.fe_http_port}/_standin/faults",
-                                         data=json.dumps(faults).encode(), method="POST",
-                                         headers={"Content-Type": "application/json"})
-        urllib.request.urlopen(request, timeout=10).read()
+        self._control(urllib.request.Request(self._control_url("/_standin/faults"), data=json.dumps(faults).encode(),
+                                             method="POST", headers={"Content-Type": "application/json"}))
 
     def clear_faults(self) -> None:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.fe_http_port}/_standin/faults", method="DELETE")
-        urllib.request.urlopen(request, timeout=10).read()
+        self._control(urllib.request.Request(self._control_url("/_standin/faults"), method="DELETE"))
 
 
 # ------------------------------------------------------------------------------------------------

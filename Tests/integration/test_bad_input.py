@@ -33,6 +33,13 @@ def expect_failure(p, code: int, *needles: str) -> str:
     return line
 
 
+def nothing_loaded(standin, table: str = "t") -> None:
+    """No Stream Load committed and the source table's target table not created."""
+    assert standin.stats()["loads_committed"] == 0
+    assert standin.query(f"SELECT TABLE_NAME FROM information_schema.tables WHERE TABLE_SCHEMA = '{DB}' "
+                         f"AND TABLE_NAME = '{table}'") == []
+
+
 def seed(pg_db, standin, *args: str, source: str | None = None, target: str | None = None,
          env: dict[str, str] | None = None, create: bool = True):
     environment = {"PGPASSWORD": pg_db.password, **standin.env(), **(env or {})}
@@ -82,16 +89,19 @@ def test_missing_target_database_without_create_tables(pg_db, standin, table_t):
 def test_missing_schema(pg_db, standin, table_t):
     p = seed(pg_db, standin, "--table", "nosuchschema.t")
     expect_failure(p, SOURCE, "source:", "nosuchschema.t", "does not exist")
+    nothing_loaded(standin)
 
 
 def test_missing_table(pg_db, standin, table_t):
     p = seed(pg_db, standin, "--table", "public.no_such_table")
     expect_failure(p, SOURCE, "source:", "no_such_table", "does not exist")
+    nothing_loaded(standin)
 
 
 def test_missing_column(pg_db, standin, table_t):
     p = seed(pg_db, standin, "--table", "t", "--cast", "public.t.no_such_column=varchar")
     expect_failure(p, USAGE, "usage:", "no_such_column")
+    nothing_loaded(standin)
 
 
 def _limited_role(pg_db, name: str, grant_select: bool) -> str:
@@ -110,6 +120,7 @@ def test_missing_select_privilege(pg_db, standin, table_t):
     p = seed(pg_db, standin, "--table", "t", env={"PGPASSWORD": password},
              source=f"host=127.0.0.1 port={pg_db.port} user=pg2sr_noselect dbname={pg_db.dbname}")
     expect_failure(p, SOURCE, "source:", "permission denied", "t")
+    nothing_loaded(standin)
 
 
 def test_missing_replication_privilege(pg_db, standin, table_t):
@@ -117,6 +128,10 @@ def test_missing_replication_privilege(pg_db, standin, table_t):
     p = seed(pg_db, standin, "--table", "t", "--slot", "norepl_slot", env={"PGPASSWORD": password},
              source=f"host=127.0.0.1 port={pg_db.port} user=pg2sr_norepl dbname={pg_db.dbname}")
     expect_failure(p, SOURCE, "source:", "REPLICATION")
+    nothing_loaded(standin)
+    # Checked before acting: neither the publication nor the slot was created.
+    assert pg_db.psql("SELECT count(*) FROM pg_publication WHERE pubname = 'pg2sr_norepl_slot'").strip() == "0"
+    assert pg_db.psql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'norepl_slot'").strip() == "0"
 
 
 def test_wal_level_not_logical_when_a_slot_is_asked_for(standin):
@@ -134,16 +149,19 @@ def test_wal_level_not_logical_when_a_slot_is_asked_for(standin):
 def test_conflicting_options(pg_db, standin, table_t):
     p = seed(pg_db, standin, "--table", "t", "--slot", "s1", "--snapshot", "00000003-00000002-1")
     expect_failure(p, USAGE, "usage:", "--slot", "--snapshot")
+    nothing_loaded(standin)
 
 
 def test_resume_without_run_id(pg_db, standin, table_t):
     p = seed(pg_db, standin, "--table", "t", "--resume")
     expect_failure(p, USAGE, "usage:", "--resume", "--run-id")
+    nothing_loaded(standin)
 
 
 def test_invalid_regular_expression(pg_db, standin, table_t):
     p = seed(pg_db, standin, "--include", "public\\.(t")
     expect_failure(p, USAGE, "usage:", "regular expression", "public\\.(t")
+    nothing_loaded(standin)
 
 
 def test_malformed_target_url(pg_db, standin, table_t):
@@ -171,6 +189,7 @@ def test_unsupported_type_without_a_cast(pg_db, standin):
     pg_db.psql("CREATE TABLE shapes (id int PRIMARY KEY, p point); INSERT INTO shapes VALUES (1, point(1, 2));")
     p = seed(pg_db, standin, "--table", "shapes")
     expect_failure(p, USAGE, "usage:", "shapes", "point", "--cast")
+    nothing_loaded(standin, "shapes")
     fixed = seed(pg_db, standin, "--table", "shapes", "--cast", "public.shapes.p=varchar")
     assert fixed.returncode == 0, fixed.stderr
 
@@ -182,6 +201,8 @@ def test_rejected_data(pg_db, standin):
                     f"DISTRIBUTED BY HASH (id) PROPERTIES (\"replication_num\" = \"1\")")
     p = seed(pg_db, standin, "--table", "notes", create=False)
     expect_failure(p, DATA, "data rejected:", "notes")
+    assert standin.stats()["loads_committed"] == 0
+    assert standin.query(f"SELECT COUNT(*) FROM `{DB}`.`notes`") == [("0",)]
 
 
 def test_kafka_connect_unreachable(pg_db, standin, table_t):

@@ -114,6 +114,8 @@ def test_concurrent_writes_during_the_run_are_absent(pg_db, standin):
         writer.execute("INSERT INTO orders (id, customer) SELECT g, 1 FROM generate_series(200001, 200300) g")
         writer.execute("UPDATE orders SET note = 'during' WHERE id % 5 = 0")
         writer.execute("DELETE FROM orders WHERE id % 11 = 0")
+    # The writes committed while the copy was still running (else this would prove nothing).
+    assert process.poll() is None, "the seed finished before the concurrent writes"
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, "".join(stderr_lines) + err
     assert compare(pg_db, standin, "orders", "orders", "id", source_rows=before) == 8000
@@ -269,15 +271,34 @@ def test_rerunning_the_same_run_id_loads_nothing_twice(pg_db, standin):
         CREATE TABLE log (at int, msg text);
         INSERT INTO log SELECT g, 'm' || g FROM generate_series(1, 3000) g;
     """)
-    args = ("--table", "facts", "--table", "log", "--run-id", "again", "--split-larger-than", "64kB", "--chunk-size", "64kB")
+    args = ("--table", "facts", "--table", "log", "--run-id", "again", "--split-larger-than", "64kB", "--chunk-size", "64kB",
+            "--output", "json")
     first = seed(pg_db, standin, *args)
     assert first.returncode == 0, first.stderr
+    chunks = {t["table"]: t["chunksTotal"] for t in json.loads(first.stdout)["tables"]}
+    assert chunks["public.facts"] > 1 and chunks["public.log"] > 1, chunks  # chunk labels and a multi-chunk transaction
     loads = standin.stats()["loads_committed"]
+
+    # The run record says the run completed: nothing is read or loaded.
     second = seed(pg_db, standin, *args)
     assert second.returncode == 0, second.stderr
     assert "already completed" in second.stderr
-    third = seed(pg_db, standin, *args, "--resume")
+    assert standin.stats()["loads_committed"] == loads
+
+    # With the record gone only StarRocks' labels remember the run: the same run id plans the same
+    # chunks, so the same labels, and every one of them is found committed (facts: each chunk's load
+    # answered "Label Already Exists"; log: its transaction's label is VISIBLE before it begins).
+    standin.execute(f"DELETE FROM `{DB}`.`pg2sr_runs` WHERE run_id = 'again'")
+    assert standin.query(f"SELECT COUNT(*) FROM `{DB}`.`pg2sr_runs`") == [("0",)]
+    third = seed(pg_db, standin, *args)
     assert third.returncode == 0, third.stderr
+    assert "already completed" not in third.stderr
+    skipped = {t["table"]: (t["chunksSkipped"], t["chunksTotal"], t["rows"]) for t in json.loads(third.stdout)["tables"]}
+    assert skipped == {"public.facts": (chunks["public.facts"], chunks["public.facts"], 0),
+                       "public.log": (chunks["public.log"], chunks["public.log"], 0)}, skipped
+    statuses = standin.stats()["labels"]
+    refused = [label for label, seen in statuses.items() if "facts" in label and seen[-1] == "Label Already Exists"]
+    assert len(refused) == chunks["public.facts"], statuses
     assert standin.stats()["loads_committed"] == loads
     assert standin.query(f"SELECT COUNT(*) FROM `{DB}`.`log`") == [("3000",)]  # a DUPLICATE KEY table: no duplicates
     assert compare(pg_db, standin, "facts", "facts", "id") == 5000

@@ -1,6 +1,7 @@
 -- The run record: one row per pg2sr run, in the target database. A Primary Key table, so
 -- writing a run's row again replaces it. Chunk-level progress lives in the Stream Load labels.
-CREATE TABLE IF NOT EXISTS `{{table}}` (
+-- {{table}}: --run-record-table; {{properties}}: a PROPERTIES clause or empty.
+CREATE TABLE IF NOT EXISTS {{table}} (
     `run_id`          VARCHAR(128) NOT NULL COMMENT 'pg2sr run id',
     `status`          VARCHAR(32)  NULL COMMENT 'running, completed, failed, interrupted',
     `snapshot_name`   VARCHAR(128) NULL COMMENT 'exported PostgreSQL snapshot',

@@ -105,16 +105,36 @@ class Table:
         self.created = created
         self.rows: Dict[Any, list] = {}
         self.next_seq = 1
-        self._index = {c.name.lower(): i for i, c in enumerate(tdef.columns)}
-        self.key_idx = [self._index[k.lower()] for k in tdef.key_names]
         self.pending: List[Tuple[int, dict]] = []   # (txn_id, changes) committed, not yet visible
         self.updated = created
         self.seg_seq = 0
         self.seg_count = 0
+        # ALTER TABLE (schema_change.py): loads planned against an older schema get their ops upgraded
+        self.schema_version = 0
+        self.upgrades: Dict[int, List[Tuple[Optional[int], Callable]]] = {}   # version → per new column plan
+        self._set_tdef(tdef)
+
+    def _set_tdef(self, tdef: TableDef) -> None:
+        self.tdef = tdef
+        self._index = {c.name.lower(): i for i, c in enumerate(tdef.columns)}
+        self.key_idx = [self._index[k.lower()] for k in tdef.key_names]
         self._enc = [V.storage_encoder(c.type) for c in tdef.columns]
         self._dec = [V.storage_decoder(c.type) for c in tdef.columns]
         self._enc_any = any(f is not None for f in self._enc)
         self._dec_any = any(f is not None for f in self._dec)
+
+    def upgrade_op(self, op: tuple, version: int) -> tuple:
+        """An op built against schema `version` → the same op for the current schema."""
+        while version < self.schema_version:
+            plan = self.upgrades[version]
+            kind, payload = op[0], op[1]
+            if isinstance(payload, dict):                     # partial update / delete by key: {index: value}
+                payload = {ni: fn(payload[oi]) for ni, (oi, fn) in enumerate(plan) if oi is not None and oi in payload}
+            elif isinstance(payload, list):
+                payload = [fn(payload[oi]) if oi is not None else fn(None) for oi, fn in plan]
+            op = (kind, payload) + tuple(op[2:])
+            version += 1
+        return op
 
     @property
     def name(self) -> str:
@@ -187,6 +207,26 @@ class Table:
                 rows.pop(seq, None)
 
 
+def _new_row_value(c: Column) -> Any:
+    """A column a partial update does not load, in a row the update inserts: its default, else NULL, else
+    for a NOT NULL column without default the type's zero value (the BE's Column::append_default();
+    UNCONFIRMED beyond numbers and strings)."""
+    if c.has_default():
+        return c.default_value()
+    if c.nullable:
+        return None
+    t = c.type
+    if t.is_integer or t.name == "BOOLEAN":
+        return 0
+    if t.is_float:
+        return 0.0
+    if t.name == "DECIMAL":
+        return V.Decimal(0).quantize(V.Decimal(1).scaleb(-t.scale))
+    if t.is_string:
+        return ""
+    return None
+
+
 def _sort_key(k: tuple):
     return tuple((0, None) if v is None else (1, v) for v in k)
 
@@ -225,6 +265,14 @@ class Catalog:
             t.replay(data)
             t.seg_seq = max(t.seg_seq, seq)
             t.seg_count += 1
+
+    def allocate_id(self) -> int:
+        """GlobalStateMgr.getNextId(): tables, Routine Load jobs and alter jobs share one id space."""
+        with self.lock:
+            nid = self.next_table_id
+            self.next_table_id += 1
+            self.storage.set_meta("next_table_id", self.next_table_id)
+        return nid
 
     # ---- databases -----------------------------------------------------------------------------
     def create_database(self, name: str, if_not_exists: bool) -> None:
@@ -319,7 +367,7 @@ class Catalog:
     # ---- writes --------------------------------------------------------------------------------
     def commit_ops(self, table: Table, ops: Iterable[tuple], on_commit: Optional[Callable] = None,
                    publish_later: bool = False, txn_id: int = 0,
-                   merge_condition: Optional[str] = None) -> int:
+                   merge_condition: Optional[str] = None, schema_version: Optional[int] = None) -> int:
         """Apply a load's operations atomically.
 
         ops: ("upsert", row) full row | ("partial", {col_index: value}) | ("delete", row-or-dict with
@@ -328,6 +376,8 @@ class Catalog:
         """
         with self.lock:
             self._flush_pending(table)
+            if schema_version is not None and schema_version < table.schema_version:
+                ops = [table.upgrade_op(op, schema_version) for op in ops]
             changes, new_seq = self._net_changes(table, ops, merge_condition)
             data = table.segment(changes) if changes else None
             with self.storage.transaction() as c:
@@ -348,6 +398,32 @@ class Catalog:
             return len(changes)
 
     COMPACT_AFTER = 200
+
+    def alter_schema(self, table: Table, tdef: TableDef, plan: List[Tuple[Optional[int], Callable]]) -> None:
+        """Replace a table's schema and rewrite its rows: `plan[i]` says where new column i comes from,
+        (old index, convert) or (None, default). Atomic: the converted rows, the schema and one snapshot
+        segment are written in one SQLite transaction; a value that does not convert raises before."""
+        with self.lock:
+            self._flush_pending(table)
+            rows = {k: [fn(row[oi]) if oi is not None else fn(None) for oi, fn in plan]
+                    for k, row in table.rows.items()}
+            old_tdef = table.tdef
+            table._set_tdef(tdef)
+            try:
+                snap = table.segment(rows)
+                with self.storage.transaction() as c:
+                    c.execute("UPDATE tables SET schema = ? WHERE id = ?", (json.dumps(tdef.to_json()), table.id))
+                    c.execute("DELETE FROM segments WHERE tid = ?", (table.id,))
+                    table.seg_seq += 1
+                    c.execute("INSERT INTO segments (tid, seq, data) VALUES (?, ?, ?)", (table.id, table.seg_seq, snap))
+            except Exception:
+                table._set_tdef(old_tdef)
+                raise
+            table.upgrades[table.schema_version] = plan
+            table.schema_version += 1
+            table.rows = rows
+            table.seg_count = 1
+            table.updated = time.time()
 
     def _compact(self, table: Table) -> None:
         """Replace a table's segments by one snapshot segment (only when nothing is pending)."""
@@ -432,7 +508,7 @@ class Catalog:
                             (vals[mc_idx], cols[mc_idx].type), (old[mc_idx], cols[mc_idx].type)) == -1:
                         continue
                 else:
-                    row = [c.default_value() for c in cols]
+                    row = [_new_row_value(c) for c in cols]
                 for i, v in vals.items():
                     row[i] = v
                 changes[k] = row

@@ -5,8 +5,9 @@ import argparse
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Dict
+from typing import Dict, Optional
 
+from . import profiles
 
 @dataclass
 class Config:
@@ -18,8 +19,8 @@ class Config:
     be_count: int = 1
     user: str = "root"
     password: str = ""
-    mysql_version: str = "8.0.33"
-    starrocks_version: str = "3.3.0-standin"
+    profile: profiles.Profile = field(default_factory=profiles.current)
+    mysql_version_override: Optional[str] = None   # --mysql-version (FE config mysql_server_version)
     discard: bool = False
     max_body_mb: int = 102400            # BE streaming_load_max_mb (§1.4)
     json_max_mb: int = 100               # BE streaming_load_max_batch_size_mb (§1.4)
@@ -30,8 +31,21 @@ class Config:
     empty_load_as_error: bool = True     # FE empty_load_as_error (§3.2)
     error_log_lines: int = 50            # REPORT_ERROR_MAX_NUMBER in CSVScanner
     routine_load_batch_interval_scale: float = 1.0   # test knob: scales Routine Load waits (not validation)
+    schema_change_seconds: float = 1.0   # how long an ALTER TABLE job takes from PENDING to FINISHED
     verbose: bool = False
     faults: Dict = field(default_factory=dict)
+    tls_cert: Optional[str] = None       # PEM certificate (chain): HTTPS on FE/BE HTTP ports, TLS on MySQL
+    tls_key: Optional[str] = None
+
+    @property
+    def starrocks_version(self) -> str:
+        """`SELECT current_version()`."""
+        return self.profile.version
+
+    @property
+    def mysql_version(self) -> str:
+        """Handshake / VERSION(): the release's default unless --mysql-version overrides it (§9)."""
+        return self.mysql_version_override or self.profile.mysql_version
 
     @property
     def advertise_host(self) -> str:
@@ -57,8 +71,11 @@ def parse_args(argv) -> Config:
     p.add_argument("--be-count", type=int, default=1)
     p.add_argument("--user", default="root")
     p.add_argument("--password", default=None, help="default: $STANDIN_PASSWORD or empty")
-    p.add_argument("--mysql-version", default="8.0.33", help="fake MySQL server version (8.0.33 or 5.1.0)")
-    p.add_argument("--starrocks-version", default="3.3.0-standin", help="answer of current_version()")
+    p.add_argument("--mysql-version", default=None,
+                   help="fake MySQL server version (default: the release's, 5.1.0 before 3.4, else 8.0.33)")
+    p.add_argument("--starrocks-version", default=None, metavar="X.Y[.Z]",
+                   help=f"release whose behaviour profile to follow ({', '.join(profiles.PROFILES)}; "
+                        f"default {profiles.NEWEST}); also the answer of current_version()")
     p.add_argument("--discard", action="store_true", help="count rows/bytes only, store nothing")
     p.add_argument("--max-body-mb", type=int, default=102400)
     p.add_argument("--json-max-mb", type=int, default=100)
@@ -72,7 +89,13 @@ def parse_args(argv) -> Config:
     p.add_argument("--routine-load-batch-interval-scale", type=float, default=1.0,
                    help="test knob: multiplies every Routine Load wait (FE scheduler interval 10 s, "
                         "max_batch_interval, task_consume_second); SQL validation is unchanged")
+    p.add_argument("--schema-change-seconds", type=float, default=1.0,
+                   help="how long an ALTER TABLE job (MODIFY COLUMN, key columns, fast_schema_evolution=false) "
+                        "takes from PENDING to FINISHED")
     p.add_argument("--verbose", action="store_true")
+    p.add_argument("--tls-cert", default=None, help="PEM certificate: FE and BE HTTP ports speak HTTPS only, the "
+                                                    "MySQL port offers TLS (SSLRequest), as with fe.conf ssl_keystore_*")
+    p.add_argument("--tls-key", default=None, help="PEM private key of --tls-cert")
     p.add_argument("--fault", action="append", default=[], metavar="KEY=VALUE",
                    help="initial fault setting, same keys as POST /_standin/faults (repeatable)")
     p.add_argument("--faults-json", default=None, help="initial faults as a JSON object")
@@ -86,12 +109,19 @@ def parse_args(argv) -> Config:
     password = a.password if a.password is not None else os.environ.get("STANDIN_PASSWORD", "")
     if a.be_count < 1:
         p.error("--be-count must be >= 1")
+    if bool(a.tls_cert) != bool(a.tls_key):
+        p.error("--tls-cert and --tls-key go together")
+    try:
+        profile = profiles.resolve(a.starrocks_version)
+    except profiles.UnknownVersion as e:
+        p.error(str(e))
     return Config(data_dir=a.data_dir, host=a.host, mysql_port=a.mysql_port, fe_http_port=a.fe_http_port,
                   be_http_port=a.be_http_port, be_count=a.be_count, user=a.user, password=password,
-                  mysql_version=a.mysql_version, starrocks_version=a.starrocks_version, discard=a.discard,
+                  profile=profile, mysql_version_override=a.mysql_version, discard=a.discard,
                   max_body_mb=a.max_body_mb, json_max_mb=a.json_max_mb,
                   label_keep_seconds=a.label_keep_seconds, default_replication_num=a.default_replication_num,
                   publish_delay_s=a.publish_delay_s, txn_clean_interval_s=a.txn_clean_interval_s,
                   empty_load_as_error=not a.no_empty_load_error, error_log_lines=a.error_log_lines,
                   routine_load_batch_interval_scale=a.routine_load_batch_interval_scale,
-                  verbose=a.verbose, faults=faults)
+                  schema_change_seconds=a.schema_change_seconds,
+                  verbose=a.verbose, faults=faults, tls_cert=a.tls_cert, tls_key=a.tls_key)

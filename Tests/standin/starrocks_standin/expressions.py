@@ -16,7 +16,10 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, List, Optional, Tuple
 
+from . import json_text, profiles
 from . import values as V
+from .array_cast import cast_string_to_array
+from .binary_text import lenient_base64, to_base64, unhex
 from .sqltokens import TokenStream, analysis_error, syntax_error
 
 
@@ -119,12 +122,18 @@ class ArrayLit(Expr):
 AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "ANY_VALUE"}
 # Scalar functions `call_function` implements; anything else is an analysis error, as in the FE
 # ("No matching function with signature: ..."), found when a load is planned, not per row.
-SCALAR_FUNCTIONS = {"ABS", "ARRAY_LENGTH", "CARDINALITY", "CEIL", "CEILING", "CHARACTER_LENGTH", "CHAR_LENGTH", "COALESCE", "CONCAT", "CONCAT_WS", "CURDATE", "CURRENT_DATE", "CURRENT_TIMESTAMP", "DATE", "DATE_FORMAT", "DAY", "DAYOFMONTH", "ENDS_WITH", "FLOOR", "FROM_UNIXTIME", "GREATEST", "HEX", "HEX_DECODE_BINARY", "HOUR", "IF", "IFNULL", "ISNULL", "JSON_PARSE", "LCASE", "LEAST", "LEFT", "LENGTH", "LOCALTIME", "LOCALTIMESTAMP", "LOWER", "LTRIM", "MD5", "MINUTE", "MONTH", "NOW", "NULLIF", "NVL", "OCTET_LENGTH", "PARSE_JSON", "REPLACE", "REVERSE", "RIGHT", "ROUND", "RTRIM", "SECOND", "STARTS_WITH", "STRLEFT", "STRRIGHT", "STR_TO_DATE", "SUBSTR", "SUBSTRING", "SYSDATE", "TO_BINARY", "TO_DATE", "TRIM", "TRUNCATE", "UCASE", "UNHEX", "UNIX_TIMESTAMP", "UPPER", "UUID", "YEAR"}
+SCALAR_FUNCTIONS = {"ABS", "ARRAY_LENGTH", "ASSERT_TRUE", "CARDINALITY", "CEIL", "CEILING", "CHARACTER_LENGTH", "CHAR_LENGTH", "COALESCE", "CONCAT", "CONCAT_WS", "CURDATE", "CURRENT_DATE", "CURRENT_TIMESTAMP", "DATE", "DATE_FORMAT", "DAY", "DAYOFMONTH", "ENDS_WITH", "FLOOR", "FROM_BINARY", "FROM_UNIXTIME", "GREATEST", "HEX", "HEX_DECODE_BINARY", "HOUR", "IF", "IFNULL", "ISNULL", "JSON_PARSE", "LCASE", "LEAST", "LEFT", "LENGTH", "LOCALTIME", "LOCALTIMESTAMP", "LOWER", "LTRIM", "MD5", "MINUTE", "MONTH", "NOW", "NULLIF", "NVL", "OCTET_LENGTH", "PARSE_JSON", "RAISE_ERROR", "REPLACE", "REVERSE", "RIGHT", "ROUND", "RTRIM", "SECOND", "STARTS_WITH", "STRLEFT", "STRRIGHT", "STR_TO_DATE", "SUBSTR", "SUBSTRING", "SYSDATE", "TO_BINARY", "TO_DATE", "TRIM", "TRUNCATE", "UCASE", "UNHEX", "UNIX_TIMESTAMP", "UPPER", "UUID", "YEAR"}
+
+
+def _known_function(name: str) -> bool:
+    if name == "RAISE_ERROR":               # from 4.1 (PR #69661)
+        return profiles.current().raise_error
+    return name in SCALAR_FUNCTIONS or name in AGGREGATES
 
 
 def unknown_functions(e: "Expr") -> List[str]:
     """Names of functions in `e` that the stand-in (and so this emulation of StarRocks) lacks."""
-    return [n.name.lower() for n in walk(e) if isinstance(n, Func) and n.name not in SCALAR_FUNCTIONS and n.name not in AGGREGATES]
+    return [n.name.lower() for n in walk(e) if isinstance(n, Func) and not _known_function(n.name)]
 
 
 def walk(e: Expr):
@@ -498,6 +507,16 @@ class EvalError(Exception):
     pass
 
 
+class ExpressionFailure(Exception):
+    """A function that fails the whole evaluation (assert_true, raise_error): the BE's
+    ExprContext turns the exception into `Expr evaluate meet error: <msg>` and the load – not
+    the row – fails (StarRocks issue #15241 shows the text)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 TV = Tuple[Any, Optional[V.ColumnType]]
 
 
@@ -660,7 +679,9 @@ def _like_to_regex(p: str) -> str:
 
 
 def cast_value(v: Any, t: Optional[V.ColumnType], target: V.ColumnType) -> Any:
-    """CAST semantics: convert through the text form; failure → NULL."""
+    """CAST semantics: convert through the text form; failure → NULL. Text → ARRAY is
+    CastStringToArray (array_cast), text → JSON is parse_json_or_string, a number or boolean
+    → JSON is that JSON scalar."""
     if v is None:
         return None
     if t is not None and t.name == target.name and t == target:
@@ -670,8 +691,16 @@ def cast_value(v: Any, t: Optional[V.ColumnType], target: V.ColumnType) -> Any:
             if isinstance(v, bytes):
                 return v
             return to_text(v, t).encode("utf-8")
-        if target.name == "ARRAY" and isinstance(v, list):
-            return [cast_value(e, t.item if t else None, target.item) for e in v]
+        if target.name == "ARRAY":
+            if isinstance(v, list):
+                return [cast_value(e, t.item if t else None, target.item) for e in v]
+            return cast_string_to_array(target.item, to_text(v, t), lambda it, piece: cast_value(piece, None, it))
+        if target.name == "JSON":
+            if t is not None and t.name == "JSON":
+                return v
+            if isinstance(v, (int, float, Decimal)) and not (t is not None and t.is_string):
+                return json_text.stored(v)
+            return json_text.parse_json_or_string(to_text(v, t))
         if target.is_string:
             s = to_text(v, t)
             mb = target.max_bytes
@@ -811,7 +840,8 @@ def call_function(name: str, args: List[TV], env: Env) -> TV:
     if name == "REPLACE":
         if any(v is None for v in vals):
             return None, None
-        return to_text(vals[0], args[0][1]).replace(to_text(vals[1], None), to_text(vals[2], None)), None
+        s, pattern = to_text(vals[0], args[0][1]), to_text(vals[1], None)
+        return (s.replace(pattern, to_text(vals[2], None)) if pattern else s), None
     if name in ("ABS", "FLOOR", "CEIL", "CEILING", "ROUND", "TRUNCATE"):
         x = _to_number(vals[0]) if vals[0] is not None else None
         if x is None:
@@ -887,32 +917,40 @@ def call_function(name: str, args: List[TV], env: Env) -> TV:
             return format(v, "X"), None
         return to_text(v, args[0][1]).encode().hex().upper(), None
     if name in ("UNHEX", "HEX_DECODE_BINARY"):
-        try:
-            return (bytes.fromhex(to_text(vals[0], None)), None) if vals[0] is not None else (None, None)
-        except ValueError:
-            return b"", None
-    if name == "TO_BINARY":
-        if vals[0] is None:
+        return (unhex(to_text(vals[0], args[0][1])), None) if vals[0] is not None else (None, None)
+    if name in ("TO_BINARY", "FROM_BINARY"):
+        # be/src/exprs/binary_functions.h: 'encode64' and 'utf8' (any case), anything else is hex
+        if vals[0] is None or (n > 1 and vals[1] is None):
             return None, None
         kind = to_text(vals[1], None).lower() if n > 1 else "hex"
-        s = to_text(vals[0], args[0][1])
-        if kind == "hex":
-            try:
-                return bytes.fromhex(s), None
-            except ValueError:
-                return b"", None
-        if kind in ("encode64", "base64"):
-            import base64
-            try:
-                return base64.b64decode(s), None
-            except Exception:
-                return b"", None
-        return s.encode("utf-8"), None
+        if name == "TO_BINARY":
+            s = to_text(vals[0], args[0][1])
+            if kind == "encode64":                      # from_base64: '' and bad base64 → NULL
+                return ((lenient_base64(s) or None) if s else None), None
+            return (s.encode("utf-8") if kind == "utf8" else unhex(s)), None
+        b = vals[0] if isinstance(vals[0], bytes) else to_text(vals[0], args[0][1]).encode("utf-8")
+        if kind == "encode64":
+            return to_base64(b), None
+        return (b.decode("utf-8", "replace") if kind == "utf8" else b.hex().upper()), None
+    if name == "ASSERT_TRUE":
+        # UtilityFunctions::assert_true: NULL or false anywhere in the chunk throws
+        if vals[0] is None:
+            raise ExpressionFailure("assert_true failed due to null value")
+        if not truth(vals[0]):
+            msg = to_text(vals[1], None) if n > 1 and vals[1] is not None else "assert_true failed due to false value"
+            raise ExpressionFailure(msg)
+        return 1, V.ColumnType("BOOLEAN")
+    if name == "RAISE_ERROR":
+        raise ExpressionFailure(to_text(vals[0], None) if vals and vals[0] is not None else "NULL")
     if name in ("PARSE_JSON", "JSON_PARSE"):
+        # parse_json_or_string; invalid JSON → NULL (sql_mode without ALLOW_THROW_EXCEPTION,
+        # test/sql/test_json R/test_parse_json_throw_exception)
         if vals[0] is None:
             return None, None
+        if args[0][1] is not None and args[0][1].name == "JSON":
+            return vals[0], args[0][1]
         try:
-            return V.parse_json_text(to_text(vals[0], args[0][1])), V.ColumnType("JSON")
+            return json_text.parse_json_or_string(to_text(vals[0], args[0][1])), V.ColumnType("JSON")
         except V.ParseError:
             return None, None
     if name in ("GREATEST", "LEAST"):
@@ -946,11 +984,16 @@ def evaluate(e: Expr, env: Env) -> TV:
     if isinstance(e, Func):
         if e.name in AGGREGATES:
             return env.aggregate(e)
-        if e.name == "IF":                   # lazy
+        if e.name == "IF":
+            # VectorizedIfExpr evaluates the condition and the then-branch over the whole chunk,
+            # the else-branch unless every row took the then-branch: an assert_true in either
+            # branch fires whatever the condition (rows are chunks of one here, so the else-branch
+            # is evaluated too – the BE skips it only when the whole chunk is true)
             if len(e.args) != 3:
                 raise EvalError("if() needs 3 arguments")
             c = evaluate(e.args[0], env)[0]
-            return evaluate(e.args[1] if truth(c) else e.args[2], env)
+            then, other = evaluate(e.args[1], env), evaluate(e.args[2], env)
+            return then if truth(c) else other
         args = [evaluate(a, env) for a in e.args]
         r = env.function(e.name, args)
         if r is not None:

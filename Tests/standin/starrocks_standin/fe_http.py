@@ -11,19 +11,20 @@ PUT /api/{db}/{table}/_stream_load
      credentials, `Content-Length: 0`, `Connection: close`; never sends 100 Continue, never reads
      the body, closes the socket.
 GET  /api/{db}/get_load_state?label=...     (§5)
-POST|PUT /api/transaction/{op}              307 to the BE owning the label (begin picks one)
+POST|PUT /api/transaction/{op}              finished/unknown labels answered here (txn_fe), else 307
+                                            to the BE owning the label (begin picks one)
 GET|POST|DELETE /_standin/faults, GET /_standin/stats, POST /_standin/stats/reset
 """
 from __future__ import annotations
 
 import json
 
+from . import txn_fe
 from .faults import FaultError
 from .http_common import BaseHandler
 from .stream_load import parse_basic_auth
 
 DDL_EXC = "class com.starrocks.common.DdlException: "
-TXN_OPS = ("begin", "prepare", "commit", "rollback", "load", "list")
 
 
 def rest_result(msg: str, status: str = "FAILED", code: str = "1") -> str:
@@ -117,6 +118,9 @@ class FEHandler(BaseHandler):
 
     # ---- handlers -------------------------------------------------------------------------------
     def _redirect(self, be_index: int) -> None:
+        """RestBaseAction.redirectTo builds `new URI("http", null, host, port, path, query, null)` in every
+        release read: the scheme is `http` even when the FE was reached over HTTPS (--tls-cert), so a
+        client on TLS must keep its own scheme and take only host, port and path from Location."""
         host = self.srv.cfg.advertise_host
         port = self.srv.be_ports[be_index]
         self.send_raw(307, "Temporary Redirect",
@@ -140,27 +144,19 @@ class FEHandler(BaseHandler):
         self._redirect(srv.choose_be())     # the socket is closed without reading the body
 
     def _transaction(self, op: str) -> None:
+        """TransactionLoadAction: the FE answers finished/unknown labels itself (txn_fe), else 307."""
         srv = self.srv
         if not self._auth():
-            return
-        if op not in TXN_OPS:
-            self.send_json(txn_result_failed(f"Invalid transaction operation: {op}"), close=True)
             return
         if srv.faults.get("no_backend_alive"):
             self.send_json(txn_result_failed("No backend alive."), close=True)
             return
-        label = self.headers.get("label") or ""
         if op == "list":
             return self._redirect(srv.choose_be())
-        if not label:
-            self.send_json(txn_result_failed("empty label"), close=True)
+        reply, be = txn_fe.answer(srv, op, self.headers.get("db") or "", self.headers.get("label") or "")
+        if reply is not None:
+            self.send_json(reply, close=True)
             return
-        db = self.headers.get("db") or ""
-        be = srv.txn_mgr.be_for_label(db, label)
-        if be is None:
-            be = srv.choose_be() if op == "begin" else 0
-            if op == "begin":
-                srv.txn_mgr.remember_be(db, label, be)
         self._redirect(be)
 
     def _get_load_state(self, db: str, qs: dict) -> None:

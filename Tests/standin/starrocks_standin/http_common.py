@@ -4,6 +4,7 @@ full control; `disable_nagle_algorithm` avoids the 40 ms delayed-ACK stall (test
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
 import sys
 import time
@@ -33,11 +34,30 @@ class StandinHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, addr, handler, srv, role: str, be_index: int = -1):
+    def __init__(self, addr, handler, srv, role: str, be_index: int = -1, tls=None):
         self.srv = srv
         self.role = role
         self.be_index = be_index
+        self.tls = tls                       # ssl.SSLContext: this port speaks HTTPS only
         super().__init__(addr, handler)
+
+    def finish_request(self, request, client_address):
+        """Runs on the connection's own thread, so a slow TLS handshake blocks nobody else."""
+        if self.tls is None:
+            return super().finish_request(request, client_address)
+        try:
+            request.settimeout(30)
+            conn = self.tls.wrap_socket(request, server_side=True)
+            conn.settimeout(None)
+        except (ssl.SSLError, OSError):
+            return                              # a plain-HTTP client or a failed handshake: just close
+        try:
+            super().finish_request(conn, client_address)
+        finally:
+            try:
+                conn.close()
+            except OSError:
+                pass
 
     def handle_error(self, request, client_address):
         if self.srv.cfg.verbose:

@@ -14,6 +14,7 @@ import json
 import re
 from typing import Any, Iterator, List, Optional, Tuple
 
+from . import json_text
 from . import values as V
 
 
@@ -84,7 +85,7 @@ def parse_jsonpaths_header(text: str) -> List[List[Any]]:
 def iter_documents(body: str) -> Iterator[Tuple[Any, Optional[str]]]:
     """Yield (document, None) for each JSON document in the stream, or (None, error) once for
     an unparseable remainder (the rest of the stream cannot be framed)."""
-    dec = json.JSONDecoder(parse_float=V.Decimal, parse_constant=V._reject_constant)
+    dec = json_text.DECODER                 # numbers keep their tokens (RawInt / RawFloat)
     i, n = 0, len(body)
     ws = re.compile(r"[ \t\n\r]*")
     while True:

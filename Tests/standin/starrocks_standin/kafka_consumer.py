@@ -26,7 +26,11 @@ Life of a job thread (FE RoutineLoadScheduler + KafkaTaskInfo + BE KafkaDataCons
      With `max_filter_ratio` < 1 the BE fails the task when the batch's ratio is exceeded: nothing
      of the batch is applied, offsets stay, the job pauses (errCode 102, 'too many filtered rows';
      wording UNCONFIRMED).
-  4. A Kafka message with an empty/null value (Debezium tombstone) is one error row with reason
+  4. A JSON message the parser cannot turn into rows (an array without strip_outer_array, a scalar,
+     malformed JSON) fails the whole task with "parse error. ..." (json_fatal.py): nothing of the batch
+     is applied, progress stays, OtherMsg shows `[time] <reason>`, the job stays RUNNING and retries
+     the same offsets unless `pause_on_fatal_parse_error` (then PAUSED, errCode 5611).
+  5. A Kafka message with an empty/null value (Debezium tombstone) is one error row with reason
      "JSON parse error: empty message (Kafka tombstone)" (§7.3 UNCONFIRMED; decision: treat it
      like an unparseable document so a pipeline that forgets `tombstones.on.delete=false` notices).
 """
@@ -41,12 +45,19 @@ from typing import Dict, List, Optional
 from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
 from . import routine_load as RL
+from .json_fatal import fatal_parse_error
 from .labels import ABORTED
 
 _log = logging.getLogger("standin.routine_load")
 TOMBSTONE_REASON = "JSON parse error: empty message (Kafka tombstone)"
 NO_DATA_REASON = "all partitions have no load data"          # TxnStatusChangeReason.NO_PARTITIONS
 ALTER_DOC_URL = "https://docs.starrocks.io/docs/sql-reference/sql-statements/data-manipulation/ALTER_ROUTINE_LOAD"
+ERR_LOAD_DATA_PARSE_ERROR = 5611            # ErrorCode.ERR_LOAD_DATA_PARSE_ERROR "%s. Check the 'TrackingSQL' ..."
+
+
+def other_msg(reason: str) -> str:
+    """RoutineLoadJob.setOtherMsg: `[yyyy-MM-dd HH:mm:ss] <msg>` (afterAborted sets it for every aborted task)."""
+    return f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] {reason}"
 
 
 class KafkaMetaError(Exception):
@@ -353,8 +364,13 @@ class JobRunner(threading.Thread):
         if not msgs and all(next_off[p] == progress[p] for p in pending):
             return keeping_up
         # ---- parse and map (the Stream Load engine) ----
-        from .stream_load import LoadFail, LoadSink
+        from .stream_load import LoadAborted, LoadFail, LoadSink
         label = f"{name}-{uuid.uuid4().hex[:16]}-{uuid.uuid4().hex[:16]}"
+        if props["format"] == "json":
+            msgs, fatal = self._fatal_parse_errors(msgs, props)
+            if fatal is not None:
+                self._parse_error_abort(table, label, fatal)
+                return True
         try:
             sink = LoadSink(RL.load_spec(desc, props, label), table, False, None, srv.cfg.error_log_lines)
         except LoadFail as e:
@@ -385,11 +401,15 @@ class JobRunner(threading.Thread):
                     sink._json_rows(v)
                 else:
                     sink.feed((v or b"") + delim)
+            except LoadAborted as e:
+                return self._task_failed(e.message)
             except LoadFail as e:
                 sink.total += 1
                 sink._error(e.message, "")
         try:
             sink.finish()
+        except LoadAborted as e:
+            return self._task_failed(e.message)
         except LoadFail as e:
             sink._error(e.message, "")
         new_progress = dict(progress)
@@ -402,13 +422,64 @@ class JobRunner(threading.Thread):
                 pass
         return keeping_up
 
+    def _task_failed(self, reason: str) -> Optional[bool]:
+        """The task's scan failed: its transaction aborts with the error as reason, nothing of the
+        batch is applied, the offsets stay. RoutineLoadJob.afterAborted pauses the job only for a
+        reason containing TxnStatusChangeReason OFFSET_OUT_OF_RANGE ("Offset out of range") or
+        PAUSE; otherwise the job stays RUNNING and the next task retries the same messages."""
+        if "PAUSE" in reason or "Offset out of range" in reason:
+            self._pause(RL.ERR_TASKS_ABORT, self._be_abort(reason))
+            return None
+        self._abort_task(reason)
+        return True
+
     def _abort_task(self, reason: str) -> None:
         with self.mgr.lock:
             job = self._job()
             if job is not None and job.state == RL.RUNNING:
                 job.stats["abortedTaskNum"] += 1
-                job.other_msg = reason
+                job.other_msg = other_msg(reason)
                 self.mgr.persist(job)
+
+    def _fatal_parse_errors(self, msgs, props):
+        """(messages to load, the task-aborting reason or None). With the unreleased
+        `skip_on_fatal_parse_error` (open PR #78736: "skip the bad message and keep going") such a
+        message is dropped instead – its offset still advances, it counts as no row."""
+        kept = []
+        for m in msgs:
+            reason = fatal_parse_error(m.value(), bool(props.get("strip_outer_array")))
+            if reason is None:
+                kept.append(m)
+            elif props.get("skip_on_fatal_parse_error"):
+                with self.mgr.lock:
+                    job = self._job()
+                    if job is not None:
+                        job.other_msg = other_msg(f"skipped partition {m.partition()} offset {m.offset()}: {reason}")
+            else:
+                return msgs, reason
+        return kept, None
+
+    def _parse_error_abort(self, table, label, reason: str) -> None:
+        """The task's transaction is aborted with a PARSE_ERROR reason: nothing of the batch is
+        applied and progress stays (KafkaRoutineLoadJob.checkCommitInfo updates it only for committed
+        tasks and NO_PARTITIONS), OtherMsg carries the reason; PAUSED only with pause_on_fatal_parse_error."""
+        mgr, srv = self.mgr, self.srv
+        with mgr.lock:
+            job = self._job()
+            if job is None or job.state != RL.RUNNING:
+                return
+            txn = srv.labels.begin(job.db, label, table.name, be=0, kind="routine_load",
+                                   timeout=int(job.props["task_timeout_second"]))
+            with srv.storage.transaction() as conn:
+                srv.labels.set_state(txn, ABORTED, reason, conn=conn)
+                job.stats["abortedTaskNum"] += 1
+                job.other_msg = other_msg(reason)
+                if job.props.get("pause_on_fatal_parse_error"):
+                    mgr.set_state(job, RL.PAUSED, [ERR_LOAD_DATA_PARSE_ERROR, f"{reason}. Check the 'TrackingSQL' "
+                                                   f"field for detailed information."], conn=conn)
+                else:
+                    mgr.persist(job, conn)
+            srv.stats.outcome(job.db, label, txn.txn_id, "Fail", reason, False, True, {}, 0, kind="routine_load")
 
     def _commit(self, table, sink, label, new_progress, stamps, latest, nbytes, t0) -> None:
         mgr, srv = self.mgr, self.srv
@@ -431,20 +502,21 @@ class JobRunner(threading.Thread):
                     # BE: "too many filtered rows" → txn aborted, progress NOT updated (checkCommitInfo)
                     srv.labels.set_state(txn, ABORTED, "too many filtered rows", conn=conn)
                     job.stats["abortedTaskNum"] += 1
-                    job.other_msg = "too many filtered rows"
+                    job.other_msg = other_msg("too many filtered rows")
                     if url:
                         job.error_log_urls = (job.error_log_urls + [url])[-3:]
                     mgr.set_state(job, RL.PAUSED, [RL.ERR_TOO_MANY_FAILURE_ROWS, "too many filtered rows"], conn=conn)
                     status = "Fail"
                 else:
                     if loaded > 0:
-                        srv.commit_load(table, txn, sink.ops, False, props.get("merge_condition") or None)
+                        srv.commit_load(table, txn, sink.ops, False, props.get("merge_condition") or None,
+                                        sink.schema_version)
                         job.stats["committedTaskNum"] += 1
                         status = "Success"
                     else:
                         srv.labels.set_state(txn, ABORTED, NO_DATA_REASON, conn=conn)
                         job.stats["abortedTaskNum"] += 1
-                        job.other_msg = NO_DATA_REASON
+                        job.other_msg = other_msg(NO_DATA_REASON)
                         status = "Fail"
                     # RoutineLoadJob.updateNumOfData + KafkaProgress.update
                     st = job.stats
@@ -472,5 +544,6 @@ class JobRunner(threading.Thread):
                                       conn=conn)
                     else:
                         mgr.persist(job, conn)
-            srv.stats.outcome(job.db, label, txn.txn_id, status, "OK" if status == "Success" else job.other_msg,
+            srv.stats.outcome(job.db, label, txn.txn_id, status, "OK" if status == "Success" else
+                              job.other_msg.partition("] ")[2],
                               status == "Success", status != "Success", sink.counts(), nbytes, kind="routine_load")

@@ -19,6 +19,7 @@ from mysql_mimic import MysqlServer, ResultColumn, ResultSet
 from mysql_mimic.auth import (AuthInfo, Forbidden, IdentityProvider, NativePasswordAuthPlugin, Success, User)
 from mysql_mimic.charset import CharacterSet
 from mysql_mimic.connection import Connection
+from mysql_mimic.stream import MysqlStream
 from mysql_mimic.errors import MysqlError
 from mysql_mimic.session import BaseSession
 from mysql_mimic.types import Capabilities, ColumnType
@@ -381,6 +382,33 @@ async def _write_text_resultset(self, result_set) -> None:
     await self.stream.drain()
 
 
+async def _start_tls(self, ssl_context) -> None:
+    """MysqlStream.start_tls, keeping the bytes the StreamReader already holds: a client sends its TLS
+    ClientHello right behind the SSLRequest packet, and mysql-mimic's own start_tls leaves those bytes in
+    the old reader, so the handshake waits for a hello that never comes again."""
+    leftover = bytes(self.reader._buffer)
+    self.reader._buffer.clear()
+    transport = self.writer.transport
+    loop = asyncio.get_running_loop()
+
+    def feed():                       # after SSLProtocol.connection_made (scheduled by start_tls)
+        proto = transport.get_protocol()
+        view = memoryview(leftover)
+        while view:
+            buf = proto.get_buffer(len(view))
+            n = min(len(buf), len(view))
+            buf[:n] = view[:n]
+            proto.buffer_updated(n)
+            view = view[n:]
+
+    if leftover:
+        loop.call_soon(loop.call_soon, feed)
+    new_transport = await loop.start_tls(transport, transport.get_protocol(), ssl_context, server_side=True)
+    self.writer._transport = new_transport
+    self.reader._transport = new_transport
+
+
+MysqlStream.start_tls = _start_tls
 _orig_start = Connection._start
 Connection.handle_stmt_execute = _handle_stmt_execute
 Connection.write_text_resultset = _write_text_resultset
@@ -394,5 +422,7 @@ def make_mysql_server(srv) -> MysqlServer:
     from .sql_engine import SqlEngine
     engine = SqlEngine(srv)
     srv.sql_engine = engine
+    # With a certificate the handshake advertises CLIENT_SSL and an SSLRequest switches to TLS; plain
+    # clients still connect (fe.conf ssl_force_secure_transport defaults to false and exempts localhost).
     return MysqlServer(session_factory=lambda: StandinSession(srv, engine),
-                       identity_provider=StandinIdentity(srv), capabilities=CAPABILITIES)
+                       identity_provider=StandinIdentity(srv), capabilities=CAPABILITIES, ssl=srv.tls)

@@ -553,7 +553,7 @@ def insert(engine, session, ts: TokenStream) -> Result:
             if v == "__default__" and vt is None:
                 continue
             try:
-                row[i] = convert(c.type, v, vt, False)
+                row[i] = convert(c.type, v, vt)
             except V.ParseError:
                 row[i] = None
                 bad = True
@@ -646,7 +646,7 @@ def update(engine, session, ts: TokenStream) -> Result:
             v, vt = _eval(e, env)
             c = table.columns[ci]
             try:
-                new[ci] = convert(c.type, v, vt, False)
+                new[ci] = convert(c.type, v, vt)
             except V.ParseError:
                 raise SqlError("Update has filtered data in strict mode")
             if new[ci] is None and not c.nullable:

@@ -22,10 +22,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-from . import query
+from .java_json import gson
+from .show_filter import ShowFilter
 from .ddl import _ident_list, _properties, _skip_balanced
 from .expressions import ExprParser
-from .query import VARCHAR, text_result
+from .query import text_result
 from .sqltokens import SqlError, TokenStream, analysis_error, syntax_error
 
 # ---- states (§6.4) ----------------------------------------------------------------------------
@@ -76,38 +77,6 @@ SHOW_COLUMNS = ["Id", "Name", "CreateTime", "PauseTime", "EndTime", "DbName", "T
                 "CurrentTaskNum", "JobProperties", "DataSourceProperties", "CustomProperties", "Statistic", "Progress",
                 "TimestampProgress", "ReasonOfStateChanged", "ErrorLogUrls", "TrackingSQL", "OtherMsg",
                 "LatestSourcePosition"]                                        # §6.4 (recent docs)
-
-
-# ------------------------------------------------------------------------------------------------
-# Java-compatible JSON rendering (SHOW output is Gson over java.util.HashMap)
-# ------------------------------------------------------------------------------------------------
-def _java_hash(key: Any) -> int:
-    if isinstance(key, int):
-        h = key & 0xFFFFFFFF                                  # Integer.hashCode
-    else:
-        h = 0
-        for unit in str(key).encode("utf-16-be").hex(" ", 2).split():
-            h = (31 * h + int(unit, 16)) & 0xFFFFFFFF        # String.hashCode over UTF-16 units
-    return h ^ (h >> 16)                                      # HashMap.hash()
-
-
-def java_hashmap_order(items: List[Tuple[Any, Any]]) -> List[Tuple[Any, Any]]:
-    """Iteration order of a java.util.HashMap filled in this order (default capacity 16, load
-    factor 0.75; bucket = hash & (capacity-1), insertion order within a bucket). Gson serialises
-    maps in this order, which is why e.g. Statistic starts with receivedBytes (docs example)."""
-    cap = 16
-    while len(items) > cap * 0.75:
-        cap *= 2
-    idx = {id(it): i for i, it in enumerate(items)}
-    return sorted(items, key=lambda it: (_java_hash(it[0]) & (cap - 1), idx[id(it)]))
-
-
-def gson(items: List[Tuple[Any, Any]]) -> str:
-    parts = []
-    for k, v in java_hashmap_order(items):
-        val = v if isinstance(v, int) and not isinstance(v, bool) else json.dumps(str(v), ensure_ascii=False)
-        parts.append(json.dumps(str(k), ensure_ascii=False) + ":" + str(val))
-    return "{" + ",".join(parts) + "}"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -647,12 +616,7 @@ class RoutineLoadManager:
             c.execute("INSERT OR REPLACE INTO routine_load_jobs (id, data) VALUES (?, ?)", (job.id, data))
 
     def _next_id(self) -> int:
-        cat = self.srv.catalog
-        with cat.lock:
-            jid = cat.next_table_id               # GlobalStateMgr.getNextId(): one id space with tables
-            cat.next_table_id += 1
-            self.srv.storage.set_meta("next_table_id", cat.next_table_id)
-        return jid
+        return self.srv.catalog.allocate_id()
 
     # ---- state changes (RoutineLoadJob.updateState) --------------------------------------------
     def set_state(self, job: Job, state: str, reason: Optional[List[Any]] = None, conn=None) -> None:
@@ -857,23 +821,7 @@ class RoutineLoadManager:
         db = db or session.database
         if not db:
             raise analysis_error("No database selected")
-        where = None
-        if ts.accept_kw("WHERE"):
-            where = ExprParser(ts).parse()
-        order: List[Tuple[str, bool]] = []
-        if ts.accept_kws("ORDER", "BY"):
-            while True:
-                col = ts.ident()
-                desc = bool(ts.accept_kw("DESC"))
-                if not desc:
-                    ts.accept_kw("ASC")
-                order.append((col, desc))
-                if not ts.accept_op(","):
-                    break
-        limit, offset = None, 0
-        if ts.accept_kw("LIMIT"):
-            limit, offset = query._parse_limit(ts)
-        ts.expect_end()
+        tail = ShowFilter.parse(ts)
         if not self.srv.catalog.has_db(db):
             raise SqlError(f"failed to find database by dbFullName {db}")
         with self.lock:
@@ -883,18 +831,7 @@ class RoutineLoadManager:
                 jobs = [j for j in self.jobs.values() if j.db == db and (include_history or not j.is_final)]
                 jobs.sort(key=lambda j: j.id)
             rows = [self.show_row(j) for j in jobs]
-        if where is not None:
-            src = query.Source(SHOW_COLUMNS, [VARCHAR] * len(SHOW_COLUMNS), rows, set())
-            rows = [r for r in rows if query.truth(query._eval(where, query.RowEnv(engine, session, src, r))[0])]
-        for col, desc in reversed(order):
-            ci = next((i for i, c in enumerate(SHOW_COLUMNS) if c.lower() == col.lower()), None)
-            if ci is None:
-                raise analysis_error(f"Title name[{col}] does not exist")
-            numeric = SHOW_COLUMNS[ci] in ("Id", "CurrentTaskNum")
-            rows.sort(key=lambda r: int(r[ci]) if numeric else r[ci], reverse=desc)
-        rows = rows[offset:]
-        if limit is not None:
-            rows = rows[:limit]
+        rows = tail.apply(engine, session, SHOW_COLUMNS, rows, numeric=("Id", "CurrentTaskNum"))
         if name is not None and not rows:
             raise SqlError(f"There is no running job named {name} in db {db}. Include history? "
                            f"{'true' if include_history else 'false'}, you can try `show all routine load job for "
@@ -963,7 +900,10 @@ class RoutineLoadManager:
             ("strip_outer_array", str(p["strip_outer_array"]).lower()),
             ("currentTaskConcurrentNum", str(job.current_task_num)),
             ("maxBatchRows", str(p["max_batch_rows"])),
+            ("pause_on_fatal_parse_error", str(bool(p.get("pause_on_fatal_parse_error"))).lower()),
         ]
+        if p.get("merge_condition"):
+            items.append(("merge_condition", p["merge_condition"]))
         return gson(items)
 
 

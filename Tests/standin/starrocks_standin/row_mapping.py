@@ -8,13 +8,16 @@ Source records are lists aligned with `mapper.source_names`:
   * CSV: each value is a str, or None for `\\N`;
   * JSON: each value is a Python JSON value (dict/list/str/int/Decimal/bool) or None (missing/null).
 
-Semantics (BE CSVScanner / JsonScanner + tablet sink):
+Semantics (BE CSVScanner / JsonScanner, FileScanner::materialize, tablet sink):
   1. A source column named like a table column is converted straight to the column type
      (values.parse_text / from_json_value). On failure: strict_mode → row filtered;
      otherwise the value becomes NULL (`invalid_field_as_null = !strict_mode`, §8.4).
-  2. Derived columns `name = expr` are evaluated over the raw source values; the result is cast
-     to the column type (failure → NULL; in strict mode a non-NULL input that casts to NULL
-     filters the row).
+  2. Derived columns `name = expr` are evaluated over the source values as text (the FE types
+     those source slots VARCHAR; a JSON value arrives as json_text.as_text), and the result is
+     CAST to the column type. A failing cast is NULL, in strict mode too: strict mode only
+     covers the entries of `dest_sid_to_src_sid_without_trans` (FE finalizeParams) – the
+     columns loaded as they are (FileScanner::materialize). A function that throws
+     (assert_true, raise_error) fails the whole load (ExpressionFailure).
   3. `__op` (derived or positional): 0/'upsert' → upsert, 1/'delete' → delete (§2.2).
   4. `where` false/NULL → unselected row (NumberUnselectedRows, not counted as filtered).
   5. Missing columns get their DEFAULT (or NULL); NULL in a NOT NULL column → filtered.
@@ -26,8 +29,9 @@ from typing import Any, List, Optional, Tuple
 
 from . import values as V
 from .catalog import Table
-from .expressions import (Col, Env, EvalError, Expr, ExprParser, evaluate, column_refs, to_text, truth,
-                          unknown_functions)
+from . import json_text
+from .expressions import (Col, Env, EvalError, Expr, ExprParser, cast_value, evaluate, column_refs, to_text,
+                          truth, unknown_functions)
 from .sqltokens import SqlError, TokenStream
 
 OK, FILTERED, UNSELECTED = 0, 1, 2
@@ -81,16 +85,20 @@ def parse_where(text: str) -> Optional[Expr]:
 
 
 class _SourceEnv(Env):
-    def __init__(self, names: dict, vals: list, tz: str):
+    def __init__(self, names: dict, vals: list, tz: str, is_json: bool):
         self.names = names
         self.vals = vals
         self.timezone = tz
+        self.is_json = is_json
 
     def lookup(self, name, qualifier):
         i = self.names.get(name.lower())
         if i is None:
             raise EvalError(f"unknown reference column {name}")
-        return self.vals[i], None
+        v = self.vals[i]
+        if self.is_json and v is not None:
+            return json_text.as_text(v), None        # a VARCHAR source slot (binary_column.cpp)
+        return v, None
 
 
 class _WhereEnv(Env):
@@ -112,8 +120,8 @@ class _WhereEnv(Env):
         return self.src.lookup(name, qualifier)
 
 
-def convert(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType], is_json: bool) -> Any:
-    """Value (source or expression result) → column type; raises V.ParseError."""
+def convert(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType]) -> Any:
+    """A value of an INSERT/UPDATE (typed or text) → column type; raises V.ParseError."""
     if v is None:
         return None
     if vtype is not None:
@@ -122,8 +130,6 @@ def convert(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType], is_json: boo
         if t.name == "VARBINARY" and isinstance(v, bytes):
             return v
         v = to_text(v, vtype)
-    if is_json and not isinstance(v, bytes) and (not isinstance(v, str) or t.name == "JSON"):
-        return V.from_json_value(t, v)      # a JSON string into a JSON column stays a JSON string
     if isinstance(v, str):
         return V.parse_text(t, v)
     if isinstance(v, bytes):
@@ -132,13 +138,41 @@ def convert(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType], is_json: boo
         return V.parse_text(t, v.decode("utf-8", "replace"))
     if isinstance(v, list):
         if t.name == "ARRAY":
-            return [convert(t.item, e, None, is_json) for e in v]
+            return [convert(t.item, e, None) for e in v]
         raise V.ParseError("array for scalar column")
     if isinstance(v, bool):
         return V.parse_text(t, "1" if v else "0")
     if isinstance(v, float):
         return V.parse_text(t, V.format_float("DOUBLE", v))
     return V.parse_text(t, str(v))
+
+
+class TooLong(Exception):
+    """OlapTableSink::_validate_data filters a string longer than its column (any strict mode)."""
+
+    def __init__(self, text: str, nbytes: int, limit: int):
+        super().__init__(text)
+        self.text, self.nbytes, self.limit = text, nbytes, limit
+
+    def reason(self, column: str) -> str:
+        shown = self.text if len(self.text) <= 100 else self.text[:100] + "..."
+        return f"String '{shown}'(length={self.nbytes}) is too long. The max length of '{column}' is {self.limit}"
+
+
+def cast_to_column(t: V.ColumnType, v: Any, vtype: Optional[V.ColumnType]) -> Any:
+    """An expression result → the column: the FE's castToSlot, so a failing cast is NULL; text
+    needs no cast into CHAR/VARCHAR, and the tablet sink then rejects what is too long."""
+    if v is None:
+        return None
+    if vtype is not None and vtype == t:
+        return v
+    if t.is_string:
+        s = to_text(v, vtype)
+        n = len(s.encode("utf-8"))
+        if n > t.max_bytes:
+            raise TooLong(s, n, t.max_bytes)
+        return s
+    return cast_value(v, vtype, t)
 
 
 def _op_of(v: Any) -> Optional[str]:
@@ -238,14 +272,25 @@ class RowMapper:
                 if ci not in self.mapped and not c.nullable and not c.has_default():
                     raise PlanError(f"Column has no default value. column: {c.name}")
         if merge_condition:
-            mc = table.column(merge_condition)
-            if mc is None:
-                raise PlanError(f"Merge condition column {merge_condition} does not exist")
-            if mc.is_key:
-                raise PlanError(f"Merge condition column {merge_condition} should not be primary key!")
-            if not table.is_pk:
-                raise PlanError("merge_condition is only supported by primary key table")
+            self._check_merge_condition(merge_condition)
         self.merge_condition = merge_condition
+
+    def _check_merge_condition(self, name: str) -> None:
+        """Load.checkMergeCondition: over the loaded columns when partially updating (the FE passes
+        the partial update's columns), else over the table's."""
+        table = self.table
+        if not table.is_pk:
+            raise PlanError(f"Conditional update only support primary key table {table.name}")
+        ci = table.col_index(name)
+        if ci is None or (self.partial and ci not in self.mapped):
+            raise PlanError(f"Merge condition column {name} does not exist. If you are doing partial update with "
+                            f"condition update, please check condition column is in the given update columns. "
+                            f"Otherwise please check condition column is in table {table.name}")
+        col = table.columns[ci]
+        if col.is_key:
+            raise PlanError(f"Merge condition column {name} should not be primary key!")
+        if col.type.name in ("CHAR", "VARCHAR", "STRING", "VARBINARY", "JSON") or col.type.item is not None:
+            raise PlanError("Merge condition column has invalid type maybe bitmap/hll/percentile/json/varchar!")
 
     # ------------------------------------------------------------------------------------------
     def map(self, vals: List[Any]) -> Tuple[int, Any]:
@@ -259,10 +304,7 @@ class RowMapper:
             if v is None:
                 continue
             try:
-                if not is_json or (isinstance(v, str) and cols[ci].type.name != "JSON"):
-                    row[ci] = conv(v)
-                else:
-                    row[ci] = convert(cols[ci].type, v, None, True)
+                row[ci] = V.from_json_value(cols[ci].type, v) if is_json else conv(v)
             except V.ParseError:
                 c = cols[ci]
                 if self.strict:
@@ -279,20 +321,16 @@ class RowMapper:
             else:
                 op = "upsert"
             return self._finish(row, op)
-        env = _SourceEnv(self.src_index, vals, self.tz)
+        env = _SourceEnv(self.src_index, vals, self.tz, is_json)
         for ci, expr, name in self.derived:
             try:
                 v, t = evaluate(expr, env)
             except EvalError:
                 v, t = None, None
-            c = cols[ci]
             try:
-                row[ci] = convert(c.type, v, t, self.is_json)
-            except V.ParseError:
-                if self.strict:
-                    return FILTERED, (f"Value '{to_text(v, t)}' is out of range. "
-                                      f"The type of '{c.name}' is {c.type.sql().upper()}")
-                row[ci] = None
+                row[ci] = cast_to_column(cols[ci].type, v, t)
+            except TooLong as e:
+                return FILTERED, e.reason(cols[ci].name)
         op = "upsert"
         if self.op_expr is not None or self.op_source is not None:
             try:

@@ -20,6 +20,7 @@ from .fe_http import FEHandler
 from .faults import Faults, Stats
 from .http_common import StandinHTTPServer
 from .labels import COMMITTED, LabelRegistry, VISIBLE
+from . import profiles
 from .storage import Storage
 from .transactions import TransactionManager
 
@@ -27,6 +28,7 @@ from .transactions import TransactionManager
 class StandinServer:
     def __init__(self, cfg: Config):
         self.cfg = cfg
+        profiles.activate(cfg.profile)
         self.storage = Storage(cfg.data_dir)
         self.catalog = Catalog(self.storage)
         self.labels = LabelRegistry(self.storage, cfg.label_keep_seconds)
@@ -49,6 +51,15 @@ class StandinServer:
                              "empty_load_as_error": "true" if cfg.empty_load_as_error else "false",
                              "label_keep_max_second": str(int(cfg.label_keep_seconds))}
         self._timers: List[threading.Timer] = []
+        self.tls = self._tls_context()
+
+    def _tls_context(self):
+        if not self.cfg.tls_cert:
+            return None
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(self.cfg.tls_cert, self.cfg.tls_key)
+        return ctx
 
     # ---- helpers used by the handlers --------------------------------------------------------------
     def check_password(self, user: str, password: str) -> bool:
@@ -74,7 +85,7 @@ class StandinServer:
         except OSError:
             return None
 
-    def commit_load(self, table, txn, ops, publish_later: bool, merge_condition=None) -> None:
+    def commit_load(self, table, txn, ops, publish_later: bool, merge_condition=None, schema_version=None) -> None:
         """Atomically apply a load's rows and mark its transaction COMMITTED/VISIBLE."""
         state = COMMITTED if publish_later else VISIBLE
 
@@ -88,7 +99,7 @@ class StandinServer:
                 self._later(self._publish_discard, txn)
             return
         self.catalog.commit_ops(table, ops, on_commit, publish_later=publish_later, txn_id=txn.txn_id,
-                                merge_condition=merge_condition)
+                                merge_condition=merge_condition, schema_version=schema_version)
         if publish_later:
             self._later(self._publish, table, txn)
 
@@ -114,7 +125,7 @@ class StandinServer:
 
     # ---- lifecycle ------------------------------------------------------------------------------------
     def _bind_http(self, port: int, handler, role: str, be_index: int = -1) -> StandinHTTPServer:
-        s = StandinHTTPServer((self.cfg.host, port), handler, self, role, be_index)
+        s = StandinHTTPServer((self.cfg.host, port), handler, self, role, be_index, tls=self.tls)
         self.http_servers.append(s)
         return s
 
@@ -143,10 +154,15 @@ class StandinServer:
         self.routine_load = RoutineLoadManager(self)
         self.routine_load.register(self.sql_engine)
         self.routine_load.start()
+        from .schema_change import SchemaChanges
+        self.schema_changes = SchemaChanges(self)
+        self.schema_changes.register(self.sql_engine)
 
     def shutdown(self) -> None:
         if getattr(self, "routine_load", None) is not None:
             self.routine_load.shutdown()
+        if getattr(self, "schema_changes", None) is not None:
+            self.schema_changes.shutdown()
         self.txn_mgr.stop()
         for t in self._timers:
             t.cancel()

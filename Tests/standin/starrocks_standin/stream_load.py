@@ -19,24 +19,29 @@ import base64
 import bz2
 import json
 import os
+import threading
 import time
 import uuid
 import zlib
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
+from . import profiles
 from . import values as V
 from .catalog import Table
+from .expressions import ExpressionFailure
 from .csv_format import (CsvOptions, CsvReader, CsvRowCounter, DelimiterError, decode_delimiter,
                          iter_fields_text)
 from .json_format import JsonPathError, JsonRows, count_rows, extract, parse_jsonpath, parse_jsonpaths_header, _MISSING
 from .labels import (ABORTED, COMMITTED, LABEL_RE, LabelAlreadyExists, TxnRecord, VISIBLE)
 from .row_mapping import OK, UNSELECTED, PlanError, RowMapper, parse_columns, parse_where
 
-EMPTY_LOAD_MSG = ("No partitions have data available for loading. If you are sure there may be no data "
-                  "to be loaded, you can use `ADMIN SET FRONTEND CONFIG ('empty_load_as_error' = 'false')` "
-                  "to ensure such load jobs can succeed")                   # §3.2, PR #44292 wording
 PUBLISH_TIMEOUT_MSG = "transaction commit successfully, BUT data will be visible later"
+# A plain Stream Load still running after its `timeout`: the load's fragment (query_timeout = timeout) is
+# cancelled; seen on 3.2.4 (issue #43612) and 4.0 (ClickBench PR #740: LoadTimeMs 606016 at the default
+# 600 s, all counters 0, LoadBytes = what arrived).
+LOAD_TIMEOUT_MSG = "Cancelled because of runtime state is cancelled"
+MAX_STREAM_LOAD_TIMEOUT_S = 259200                                        # FE max_stream_load_timeout_second
 COMMIT_UNKNOWN_FMT = ("Commit transaction fail cause {}, Transaction status unknown, "
                       "you can retry with same label.")                       # stream_load_executor.cpp
 FORMATS = ("csv", "json", "gzip", "bzip2", "lz4", "deflate", "zstd")
@@ -50,6 +55,11 @@ class LoadFail(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+class LoadAborted(LoadFail):
+    """An expression threw (assert_true, raise_error): the scan fails, so the whole load does –
+    a Stream Load answers Fail, a Routine Load task is aborted (kafka_consumer)."""
 
 
 def parse_basic_auth(value: Optional[str]) -> Optional[Tuple[str, str]]:
@@ -239,27 +249,57 @@ def parse_load_headers(headers, content_length: Optional[int], cfg, label_header
         ignore_json_size=ignore_json_size, raw=raw)
 
 
+class _Frames:
+    """One codec's members/frames back to back, each decoded by a fresh decompressor like the BE's
+    decompressors reset at a stream end (a streaming compressor that flushes per chunk emits many)."""
+
+    def __init__(self, factory):
+        self.factory = factory
+        self.d = factory()
+        self.open = False                 # input taken by a member that has not ended
+
+    def decompress(self, b: bytes) -> bytes:
+        out = []
+        while b:
+            out.append(self.d.decompress(b))
+            self.open = not self.d.eof
+            if self.open:
+                break
+            b = self.d.unused_data
+            self.d = self.factory()
+        return b"".join(out)
+
+
+def _codec(algo: str):
+    if algo == "gzip":
+        return lambda: zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if algo == "deflate":
+        return lambda: zlib.decompressobj(zlib.MAX_WBITS)
+    if algo == "bzip2":
+        return bz2.BZ2Decompressor
+    if algo in ("lz4", "lz4_frame"):              # FORMAT_CSV_LZ4_FRAME: the LZ4 frame format
+        import lz4.frame
+        return lz4.frame.LZ4FrameDecompressor
+    if algo == "zstd":
+        import zstandard
+        return zstandard.ZstdDecompressor().decompressobj
+    raise LoadFail(f"Unsupported compression algorithm: {algo}")
+
+
 class _Decompressor:
     def __init__(self, algo: str):
         self.algo = algo
-        if algo == "gzip":
-            self.d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif algo == "deflate":
-            self.d = zlib.decompressobj(zlib.MAX_WBITS)
-        elif algo == "bzip2":
-            self.d = bz2.BZ2Decompressor()
-        else:
-            raise LoadFail(f"compression {algo} is not supported by the stand-in (only gzip, bzip2, deflate)")
+        self.frames = _Frames(_codec(algo))
 
     def feed(self, b: bytes) -> bytes:
         try:
-            return self.d.decompress(b)
-        except (OSError, zlib.error, EOFError) as e:
+            return self.frames.decompress(b)
+        except Exception as e:           # zlib.error, OSError, EOFError, lz4/zstd errors: a corrupt body
             raise LoadFail(f"Failed to decompress data: {e}") from None
 
     def finish(self) -> bytes:
-        if hasattr(self.d, "flush"):
-            return self.d.flush()
+        if self.frames.open:             # the body ended inside a member (text UNCONFIRMED)
+            raise LoadFail(f"Failed to decompress data: the {self.algo} stream is truncated")
         return b""
 
 
@@ -271,6 +311,7 @@ class LoadSink:
     def __init__(self, spec: LoadSpec, table: Table, discard: bool, stats, error_log_lines: int):
         self.spec = spec
         self.table = table
+        self.schema_version = table.schema_version       # rows are built for this schema (ALTER TABLE)
         self.discard = discard
         self.stats = stats
         self.max_err = error_log_lines
@@ -389,14 +430,18 @@ class LoadSink:
                 self._error("Invalid UTF-8 row", raw.decode("utf-8", "replace"))
                 continue
             if len(texts) != n:
-                self._error(f"Value count does not match column count. Expect {n}, but got {len(texts)}",
+                self._error(f"Target column count: {n} doesn't match source value column count: {len(texts)}. "
+                            f"Column separator: {_asc(self.csv_opts.column_sep)}, Row delimiter: {_asc(self.csv_opts.row_delim)}",
                             raw.decode("utf-8"))
                 continue
             vals = [None if t == "\\N" else t for t in texts]     # `\N` (whole field) is NULL (§2.1)
             self._map(vals, raw)
 
     def _map(self, vals, raw) -> None:
-        kind, payload = self.mapper.map(vals)
+        try:
+            kind, payload = self.mapper.map(vals)
+        except ExpressionFailure as e:
+            raise LoadAborted(f"Expr evaluate meet error: {e.message}") from None
         if kind == OK:
             self.loaded += 1
             self.ops.append(payload)
@@ -441,6 +486,13 @@ class LoadSink:
                 "NumberFilteredRows": self.filtered, "NumberUnselectedRows": self.unselected}
 
 
+def _asc(delimiter: bytes) -> str:
+    """string_2_asc (be/src/exec/csv_scanner.cpp): how an error log shows a separator."""
+    out = "".join("\\n" if b == 10 else "\\t" if b == 9 else chr(b) if 32 <= b < 127 else f"0x{b:x}"
+                  for b in delimiter)
+    return f"'{out}'"
+
+
 def result_json(d: Dict[str, Any]) -> str:
     """Pretty-printed 4-space JSON like rapidjson's PrettyWriter (§3.2)."""
     return json.dumps(d, indent=4, ensure_ascii=False)
@@ -474,6 +526,9 @@ class StreamLoadJob:
         self.hits = srv.faults.on_load()
         self.done = False
         self.started_counted = False
+        self.timed_out = False
+        self._watchdog: Optional[threading.Timer] = None
+        self._decide = threading.RLock()       # the watchdog never aborts a load that is committing
 
     # ------------------------------------------------------------------------------------------
     def start(self) -> Optional[str]:
@@ -504,6 +559,11 @@ class StreamLoadJob:
             if table is None:
                 raise LoadFail(f"unknown table \"{self.db}.{self.table_name}\"")
             self.table = table
+            if not 1 <= self.spec.timeout <= MAX_STREAM_LOAD_TIMEOUT_S:
+                # FE StreamLoadTask (3.1/3.2 wording, issue #36869 / PR #34544); the task id is a new FE id
+                raise LoadFail(f"STREAM_LOAD_TASK:{srv.labels.next_id}, label{{{self.label}}}, error_msg{{cancel "
+                               f"stream task for exception: Invalid timeout. Timeout should between 1 and "
+                               f"{MAX_STREAM_LOAD_TIMEOUT_S} seconds}}")
             try:
                 self.txn = srv.labels.begin(self.db, self.label, table.name, be=self.be_index,
                                             kind="stream_load", timeout=self.spec.timeout)
@@ -518,6 +578,9 @@ class StreamLoadJob:
             self.sink = LoadSink(self.spec, table, self.cfg.discard, srv.stats, self.cfg.error_log_lines)
             self.plan_ms = int((time.monotonic() - tp) * 1000)
             self.read_t0 = time.monotonic()
+            self._watchdog = threading.Timer(self.spec.timeout - (time.monotonic() - self.t0), self._time_out)
+            self._watchdog.daemon = True
+            self._watchdog.start()
             return None
         except LoadFail as e:
             self.status = e.status
@@ -526,8 +589,19 @@ class StreamLoadJob:
 
     def feed(self, data: bytes) -> None:
         self.load_bytes += len(data)
-        if self.sink is not None and not self.done:
+        if self.sink is not None and not self.done and not self.timed_out:
             self.sink.feed(data)          # LoadFail (e.g. bad gzip) propagates to the handler
+
+    def _time_out(self) -> None:
+        """The `timeout` elapsed before the load finished: the transaction is aborted at once (the label
+        is reusable); what still arrives is read and dropped (on_chunk_data returns early once the
+        context failed) and the reply goes out when the body ends."""
+        with self._decide:
+            if self.done or self.timed_out:
+                return
+            self.timed_out = True
+            if self.txn is not None:
+                self.srv.labels.abort(self.txn, LOAD_TIMEOUT_MSG)
 
     def abort(self, reason: str) -> None:
         """Client went away (or we reset it): roll back; the label becomes reusable (§1.4)."""
@@ -542,8 +616,15 @@ class StreamLoadJob:
 
     def finish(self) -> str:
         """Body complete: decide, commit or abort, and build the reply."""
+        with self._decide:
+            return self._finish()
+
+    def _finish(self) -> str:
         srv = self.srv
         self.read_ms = int((time.monotonic() - self.read_t0) * 1000)
+        if self.timed_out or time.monotonic() - self.t0 > self.spec.timeout:
+            self.timed_out = True
+            return self.fail(LOAD_TIMEOUT_MSG)
         sink = self.sink
         try:
             tw = time.monotonic()
@@ -557,14 +638,15 @@ class StreamLoadJob:
         if sink.filtered > 0 and (denom <= 0 or sink.filtered / denom > self.spec.max_filter_ratio):
             return self.fail("too many filtered rows")           # exact text, §2 max_filter_ratio
         if sink.loaded == 0 and self.cfg.empty_load_as_error:
-            return self.fail(EMPTY_LOAD_MSG)
+            return self.fail(profiles.current().empty_load_message)
         if self.hits.get("fail_nth_load"):
             return self.fail(str(self.hits.get("param_message", "injected failure (stand-in fault fail_nth_load)")),
                              str(self.hits.get("param_status", "Fail")))
         tc = time.monotonic()
         publish_later = bool(self.hits.get("publish_timeout_nth"))
         try:
-            srv.commit_load(self.table, self.txn, sink.ops, publish_later, self.spec.merge_condition)
+            srv.commit_load(self.table, self.txn, sink.ops, publish_later, self.spec.merge_condition,
+                            sink.schema_version)
         except Exception as e:   # storage problems → the load fails, nothing visible
             return self.fail(f"Commit transaction failed: {e}")
         self.commit_ms = int((time.monotonic() - tc) * 1000)
@@ -582,6 +664,8 @@ class StreamLoadJob:
         if self.done:
             return self.reply_text() if reply else None
         self.done = True
+        if self._watchdog is not None:
+            self._watchdog.cancel()
         srv = self.srv
         if aborted and self.txn is not None and self.txn.state not in (VISIBLE, COMMITTED, ABORTED):
             srv.labels.abort(self.txn, self.message)
@@ -596,7 +680,7 @@ class StreamLoadJob:
         return self.reply_text() if reply else None
 
     def reply_dict(self) -> Dict[str, Any]:
-        c = self.sink.counts() if (self.sink is not None and self.existing is None) else {
+        c = self.sink.counts() if (self.sink is not None and self.existing is None and not self.timed_out) else {
             "NumberTotalRows": 0, "NumberLoadedRows": 0, "NumberFilteredRows": 0, "NumberUnselectedRows": 0}
         d: Dict[str, Any] = {"TxnId": self.txn.txn_id if (self.txn and self.existing is None) else -1,
                              "Label": self.label, "Status": self.status}

@@ -13,7 +13,8 @@ Any error in load/prepare/commit rolls the transaction back. A cleaner aborts tr
 exceed `timeout` ("transaction is aborted by timeout N seconds.") or stay idle longer than
 `idle_transaction_timeout` ("transaction is aborted by idle timeout N seconds.").
 Reply `Status` is the TStatusCode name (OK, LABEL_ALREADY_EXISTS, TXN_NOT_EXISTS,
-TXN_IN_PROCESSING, INVALID_ARGUMENT, INTERNAL_ERROR, PUBLISH_TIMEOUT).
+TXN_IN_PROCESSING, INVALID_ARGUMENT, INTERNAL_ERROR, ANALYSIS_ERROR for planning errors of `load`,
+PUBLISH_TIMEOUT). The FE answers finished and unknown labels itself (txn_fe.py).
 """
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from typing import Dict, Optional
 
 from .http_common import BadChunk, BodyIncomplete, BodyTooLarge
 from .labels import LABEL_RE, PREPARED, LabelAlreadyExists
-from .stream_load import (EMPTY_LOAD_MSG, LoadFail, LoadSink, parse_basic_auth, parse_load_headers)
+from . import profiles
+from .stream_load import (LoadFail, LoadSink, parse_basic_auth, parse_load_headers)
 
 
 class TxnOpError(Exception):
@@ -210,7 +212,9 @@ class TransactionManager:
                 try:
                     ctx.sink = LoadSink(spec, ctx.table, srv.cfg.discard, srv.stats, srv.cfg.error_log_lines)
                 except LoadFail as e:
-                    raise TxnOpError("INTERNAL_ERROR", e.message, rollback=True)
+                    # the FE's streamLoadPut fails the plan: TStatusCode ANALYSIS_ERROR (R/test_stream_load_
+                    # exception_handling: `columns:id,name` without the NOT NULL column → ANALYSIS_ERROR)
+                    raise TxnOpError("ANALYSIS_ERROR", e.message, rollback=True)
                 ctx.sig = sig
                 ctx.spec = spec
             elif ctx.sig != sig:
@@ -292,7 +296,7 @@ class TransactionManager:
             if s.filtered > 0 and (denom <= 0 or s.filtered / denom > ctx.spec.max_filter_ratio):
                 raise TxnOpError("INTERNAL_ERROR", "too many filtered rows", rollback=True)
             if s.loaded == 0 and srv.cfg.empty_load_as_error:
-                raise TxnOpError("INTERNAL_ERROR", EMPTY_LOAD_MSG, rollback=True)
+                raise TxnOpError("INTERNAL_ERROR", profiles.current().empty_load_message, rollback=True)
             if prepare:
                 srv.labels.set_state(ctx.rec, PREPARED)
                 with self.lock:
@@ -310,7 +314,7 @@ class TransactionManager:
         srv = self.srv
         tc = time.monotonic()
         try:
-            srv.commit_load(ctx.table, ctx.rec, ctx.sink.ops, False, ctx.spec.merge_condition)
+            srv.commit_load(ctx.table, ctx.rec, ctx.sink.ops, False, ctx.spec.merge_condition, ctx.sink.schema_version)
         except Exception as e:
             self._abort(ctx, f"Commit transaction failed: {e}")
             return self._err(handler, ctx.label, "INTERNAL_ERROR", f"Commit transaction failed: {e}", ctx.rec.txn_id)

@@ -11,7 +11,7 @@ Canonical in-memory value representation (also what the row-mapping engine produ
   DATE               str 'YYYY-MM-DD' (fixed width, sorts correctly; year 0000 is allowed,
                      which Python's datetime.date cannot represent)
   DATETIME           str 'YYYY-MM-DD HH:MM:SS.ffffff' (always 6 fraction digits internally)
-  JSON               str, canonical JSON text (json.dumps default separators)
+  JSON               str, the printed JSON text (json_text.stored: keys sorted, velocypack numbers)
   ARRAY<T>           list of element values (elements always nullable)
   NULL               None
 
@@ -35,12 +35,9 @@ decimal.DefaultContext.prec = 160
 decimal.setcontext(decimal.Context(prec=160))
 
 
-class ParseError(Exception):
-    """A field could not be converted to the column type."""
-
-
-class TypeDefError(Exception):
-    """Bad type in DDL."""
+from . import json_source, json_text, profiles
+from .binary_text import csv_varbinary
+from .conversion_errors import ParseError, TypeDefError
 
 
 INT_RANGES = {
@@ -53,8 +50,7 @@ INT_RANGES = {
 # Display widths used by StarRocks' SHOW CREATE TABLE / information_schema COLUMN_TYPE.
 INT_DISPLAY = {"TINYINT": 4, "SMALLINT": 6, "INT": 11, "BIGINT": 20, "LARGEINT": 40}
 
-MAX_VARCHAR = 1048576          # §8.1: VARCHAR(M) 1..1048576 in 2.1–4.1
-STRING_LEN = 65533             # §8.1: STRING max 65533 bytes (documented choice, see README)
+MAX_VARCHAR = 1048576          # §8.1: VARCHAR(M) 1..1048576 in 2.1–4.1 (profiles.max_varchar)
 MAX_CHAR = 255
 MAX_VARBINARY = 1048576
 
@@ -90,7 +86,7 @@ class ColumnType:
     @property
     def max_bytes(self) -> Optional[int]:
         if self.name == "STRING":
-            return STRING_LEN
+            return profiles.current().string_length
         if self.name in ("CHAR", "VARCHAR", "VARBINARY"):
             return self.length
         return None
@@ -106,7 +102,7 @@ class ColumnType:
         if n in ("CHAR", "VARCHAR"):
             return f"{n.lower()}({self.length})"
         if n == "STRING":
-            return f"varchar({STRING_LEN})"
+            return f"varchar({profiles.current().string_length})"
         if n == "VARBINARY":
             return "varbinary" if self.length == MAX_VARBINARY else f"varbinary({self.length})"
         if n == "ARRAY":
@@ -172,11 +168,12 @@ def make_type(name: str, params: list[int], item: Optional[ColumnType] = None) -
     if n == "DECIMAL":
         p = params[0] if params else 10
         s = params[1] if len(params) > 1 else 0
-        # Fast DECIMAL: P 1..38; DECIMAL256 P in (38,76] since v4.0 (§8.1).
-        if not 1 <= p <= 76:
-            raise TypeDefError(f"DECIMAL's precision should range from 1 to 76, but got {p}")
+        # Fast DECIMAL: P 1..38; DECIMAL256 P in (38,76] since v4.0 (§8.1); FE ScalarType texts.
+        top = profiles.current().max_decimal_precision
+        if not 1 <= p <= top:
+            raise TypeDefError(f"DECIMAL's precision should range from 1 to {top}")
         if not 0 <= s <= p:
-            raise TypeDefError(f"DECIMAL's scale should range from 0 to {p}, but got {s}")
+            raise TypeDefError("DECIMAL(P[,S]) type P must be greater than or equal to the value of S")
         return ColumnType("DECIMAL", precision=p, scale=s)
     if n == "CHAR":
         ln = params[0] if params else 1
@@ -185,8 +182,9 @@ def make_type(name: str, params: list[int], item: Optional[ColumnType] = None) -
         return ColumnType("CHAR", length=ln)
     if n == "VARCHAR":
         ln = params[0] if params else 1
-        if not 1 <= ln <= MAX_VARCHAR:
-            raise TypeDefError(f"Varchar size must be between 1 and {MAX_VARCHAR}, but got {ln}")
+        top = profiles.current().max_varchar
+        if not 1 <= ln <= top:
+            raise TypeDefError(f"Varchar size must be between 1 and {top}, but got {ln}")
         return ColumnType("VARCHAR", length=ln)
     if n == "STRING":
         return ColumnType("STRING")
@@ -533,60 +531,20 @@ def parse_datetime(s: str) -> str:
     return f"{y:04d}-{mo:02d}-{d:02d} {hh:02d}:{mi:02d}:{ss:02d}.{us:06d}"
 
 
-def _reject_constant(name):
-    raise ValueError(f"invalid JSON constant {name}")
-
-
-def loads_json(s: str) -> Any:
-    """json.loads with exact decimals and without NaN/Infinity (not JSON)."""
-    return json.loads(s, parse_float=Decimal, parse_constant=_reject_constant)
-
-
 def parse_json_text(s: str) -> str:
-    """formats/csv/json_converter.cpp: the field text is parsed as JSON (any JSON value)."""
-    try:
-        obj = loads_json(s)
-    except (ValueError, RecursionError):
-        raise ParseError("bad json") from None
-    return canonical_json(obj)
+    """A JSON column's text (CSV converter json_converter.cpp → JsonValue::parse)."""
+    return json_text.parse_json_or_string(s)
 
 
-def canonical_json(o: Any) -> str:
-    """JSON text the way StarRocks prints a JSON value: `{"a": 1, "b": [1, 2]}` (space after `:`
-    and `,`), keys in document order, non-ASCII unescaped, numbers as written."""
-    if o is None:
-        return "null"
-    if o is True:
-        return "true"
-    if o is False:
-        return "false"
-    if isinstance(o, str):
-        return json.dumps(o, ensure_ascii=False)
-    if isinstance(o, int):
-        return str(o)
-    if isinstance(o, Decimal):
-        return str(o)
-    if isinstance(o, float):
-        return repr(o)
-    if isinstance(o, list):
-        return "[" + ", ".join(canonical_json(e) for e in o) + "]"
-    if isinstance(o, dict):
-        return "{" + ", ".join(json.dumps(str(k), ensure_ascii=False) + ": " + canonical_json(v)
-                               for k, v in o.items()) + "}"
-    raise TypeError(f"not JSON: {type(o)}")
+canonical_json = json_text.stored
 
 
 def parse_varbinary(s: str, max_len: Optional[int]) -> bytes:
-    """CSV VARBINARY is hex text (docs BINARY.md "Method 4": `ab` loads as 0xAB). Odd length or
-    non-hex characters fail. (The newest BE source decodes base64 in its CSV converter; the
-    documented Stream Load behaviour is followed here – see README.)"""
-    t = s.strip(_WS)
-    if len(t) % 2:
-        raise ParseError("odd hex length")
-    try:
-        b = bytes.fromhex(t)
-    except ValueError:
-        raise ParseError("bad hex") from None
+    """A CSV VARBINARY field, per release: base64 with raw fallback from 3.2 (PR #26911), hex
+    before (binary_text.csv_varbinary); longer than the column fails."""
+    b = csv_varbinary(s, profiles.current().csv_varbinary)
+    if b is None:
+        raise ParseError("bad binary")
     if max_len is not None and len(b) > max_len:
         raise ParseError("too long")
     return b
@@ -675,31 +633,8 @@ def parse_text(t: ColumnType, s: str) -> Any:
 
 
 def from_json_value(t: ColumnType, v: Any) -> Any:
-    """Convert a value taken from a JSON document (format=json) to type t.
-    Scalars are converted through their text form; objects/arrays only fit JSON, ARRAY and
-    string columns (the latter get the JSON text)."""
-    if v is None:
-        return None
-    n = t.name
-    if n == "JSON":
-        return canonical_json(v)
-    if isinstance(v, bool):
-        if n in STRING_TYPES:
-            return parse_text(t, "true" if v else "false")
-        return parse_text(t, "1" if v else "0")
-    if isinstance(v, (dict, list)):
-        if n == "ARRAY" and isinstance(v, list):
-            return [from_json_value(t.item, e) for e in v]
-        if n in STRING_TYPES:
-            return parse_text(t, canonical_json(v))
-        raise ParseError("complex value for scalar column")
-    if n == "VARBINARY":
-        raise ParseError("JSON loads don't support VARBINARY")  # §8.1
-    if isinstance(v, (int, Decimal)):
-        return parse_text(t, str(v))
-    if isinstance(v, float):
-        return parse_text(t, repr(v))
-    return parse_text(t, str(v))
+    """A value taken from a JSON document (format=json) → type t (json_source.convert)."""
+    return json_source.convert(t, v, parse_text)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -57,7 +57,9 @@ def load(standin, t, body, **headers):
      [("8", None, None)], 0),
     ("10.2.6-simple-mode-ignores-extra-keys", b'{"score": 4, "id": 9, "extra": [1], "name": "n"}', {},
      [("9", "n", "4")], 0),
-    ("8.2-json-types-converted", b'{"id": "10", "name": 12.50, "score": true}', {}, [("10", "12.50", "1")], 0),
+    # a JSON string into INT is parsed, a number into VARCHAR keeps its token, a boolean into INT is
+    # "Unsupported value type. Numeric type is required." → NULL (formats/json/numeric_column.cpp)
+    ("8.2-json-types-converted", b'{"id": "10", "name": 12.50, "score": true}', {}, [("10", "12.50", None)], 0),
     ("8.2-bad-int-nonstrict-null", b'{"id": 11, "score": "many"}', {}, [("11", None, None)], 0),
     ("8.4-bad-int-strict-filtered", b'{"id": 11, "score": "many"}\n{"id": 12, "score": 1}', {"strict_mode": "true"},
      [("12", None, "1")], 1),
@@ -90,7 +92,7 @@ def test_json_and_array_columns(standin):
                          b'{"id": 2, "doc": "just a string", "tags": [], "nums": null}')
     assert r["Status"] == "Success", r
     assert rows_of(standin, t, "id, doc, tags, nums") == [
-        ("1", '{"b": [1, 2.50], "a": null}', '["x","y"]', "[1,null]"),
+        ("1", '{"a": null, "b": [1, 2.5]}', '["x","y"]', "[1,null]"),     # velocypack: keys sorted, doubles
         ("2", '"just a string"', "[]", None)]
 
 

@@ -29,7 +29,7 @@ def test_cli_query_and_error_text(standin):
 
 def test_cli_caching_sha2_client_gets_auth_switch(standin):
     ok = cli(standin, "--default-auth=caching_sha2_password", sql="SELECT current_version()")
-    assert ok.returncode == 0 and ok.stdout.splitlines()[1] == "3.3.0-standin"
+    assert ok.returncode == 0 and ok.stdout.splitlines()[1] == "4.1.0-standin"     # the newest profile
     bad = cli(standin, "--default-auth=caching_sha2_password", password="nope")
     assert bad.returncode == 1 and "Access denied for user 'root'" in bad.stderr
 
@@ -76,14 +76,15 @@ def test_connect_with_db_and_init_db(standin):
 
 
 def test_old_version_string_and_empty_password(tmp_path_factory):
-    s = start_standin(tmp_path_factory, "--mysql-version", "5.1.0", password="", name="v51")
+    # 3.3 still answered 5.1.0 (mysql_server_version became 8.0.33 in 3.4, PR #52512)
+    s = start_standin(tmp_path_factory, "--starrocks-version", "3.3.5", password="", name="v51")
     try:
         conn = s.connect(password="")
         try:
             assert conn.get_server_info() == "5.1.0"
             with conn.cursor() as cur:
                 cur.execute("SELECT VERSION(), current_version()")
-                assert cur.fetchone() == ("5.1.0", "3.3.0-standin")
+                assert cur.fetchone() == ("5.1.0", "3.3.5-standin")
         finally:
             conn.close()
         with pytest.raises(pymysql.err.OperationalError):

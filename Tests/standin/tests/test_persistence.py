@@ -14,7 +14,7 @@ def test_restart_keeps_tables_rows_and_labels(tmp_path_factory):
               "PRIMARY KEY(id) DISTRIBUTED BY HASH(id)",
               "CREATE TABLE pdb.dup (k INT, v VARCHAR(5)) DUPLICATE KEY(k)")
         done, aborted = unique("done"), unique("aborted")
-        r = s.be_load("pdb", "pk", b"1\t1.50\t2020-01-01 00:00:00.5\t[1,2]\tab\n2\t2\t2020-01-02\t[]\t\\N\n",
+        r = s.be_load("pdb", "pk", b"1\t1.50\t2020-01-01 00:00:00.5\t[1,2]\tqw==\n2\t2\t2020-01-02\t[]\t\\N\n",
                       {"label": done})
         assert r["Status"] == "Success"
         first_txn = r["TxnId"]

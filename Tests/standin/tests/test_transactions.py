@@ -57,17 +57,21 @@ def test_begin_load_load_commit(standin):
 
 def test_load_request_not_equal_last_rolls_back(standin):
     label = unique("neq")
-    op(standin, "begin", label)
+    b = op(standin, "begin", label)
     assert op(standin, "load", label, b"10\ta\n")["Status"] == "OK"
     r = op(standin, "load", label, b"11,b\n", column_separator=",")
     assert r["Status"] == "INTERNAL_ERROR" and r["Message"] == "load request not equal last."
     assert standin.load_state(DB, label)["state"] == "ABORTED"
-    assert op(standin, "commit", label)["Status"] == "TXN_NOT_EXISTS"
+    # the FE answers a commit of an aborted label itself (TransactionWithoutChannelHandler)
+    r = op(standin, "commit", label)
+    assert (r["Status"], r["Message"]) == ("FAILED", "class com.starrocks.common.StarRocksException: "
+                                           f"Can not commit ABORTED transaction {b['TxnId']}, label is {label}")
 
 
 def test_unknown_label_and_no_data_and_db_mismatch(standin):
     r = op(standin, "commit", "never_begun")
-    assert (r["Status"], r["Message"]) == ("TXN_NOT_EXISTS", "transaction with label never_begun not exists")
+    assert (r["Status"], r["Message"]) == (
+        "FAILED", f"class com.starrocks.common.StarRocksException: No transaction found with db[{DB}] and label[never_begun]")
     label = unique("nodata")
     b = op(standin, "begin", label)
     r = op(standin, "commit", label)
@@ -76,7 +80,16 @@ def test_unknown_label_and_no_data_and_db_mismatch(standin):
     assert standin.load_state(DB, label)["state"] == "ABORTED"
     label = unique("dbm")
     op(standin, "begin", label)
-    r = op(standin, "commit", label, db="otherdb")
+    r = op(standin, "commit", label, db="otherdb")          # the FE looks the db up first
+    assert (r["Status"], r["Message"]) == (
+        "FAILED", "class com.starrocks.common.StarRocksException: Database[otherdb] does not exist.")
+    # straight to the BE that holds the context: the BE's own check
+    code, hdrs, _ = standin.http("POST", standin.fe_port, "/api/transaction/commit", b"",
+                                 {"Authorization": basic("root", standin.password), "label": label, "db": DB})
+    code, _, body = standin.http("POST", int(hdrs["Location"].split(":")[2].split("/")[0]), "/api/transaction/commit",
+                                 b"", {"Authorization": basic("root", standin.password), "label": label,
+                                       "db": "otherdb"})
+    r = json.loads(body)
     assert (r["Status"], r["Message"]) == ("INVALID_ARGUMENT", f"request db otherdb transaction db {DB} not match")
     assert op(standin, "rollback", label)["Status"] == "OK"
 
@@ -145,4 +158,5 @@ def test_timeouts_abort(standin):
         time.sleep(0.1)
     assert standin.load_state(DB, l1)["reason"] == "transaction is aborted by timeout 1 seconds."
     assert standin.load_state(DB, l2)["reason"] == "transaction is aborted by idle timeout 1 seconds."
-    assert op(standin, "commit", l2)["Status"] == "TXN_NOT_EXISTS"
+    assert op(standin, "commit", l2)["Status"] == "FAILED"               # answered by the FE
+    assert op(standin, "load", l2, b"51\ti\n")["Status"] == "TXN_NOT_EXISTS"   # redirected to the BE

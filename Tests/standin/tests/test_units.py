@@ -7,6 +7,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from starrocks_standin.csv_format import CsvOptions, CsvReader, CsvRowCounter  # noqa: E402
 from starrocks_standin import values as V  # noqa: E402
+from starrocks_standin.array_cast import cast_string_to_array  # noqa: E402
+from starrocks_standin.binary_text import lenient_base64, unhex  # noqa: E402
+from starrocks_standin.json_text import fpconv, parse_json_or_string  # noqa: E402
 
 
 def test_discard_row_counter_matches_the_real_reader():
@@ -49,3 +52,34 @@ def test_decimal_port_of_string_to_decimal():
         except V.ParseError:
             continue
         raise AssertionError(f"{bad!r} should fail")
+
+
+def test_lenient_base64_matches_the_be_unit_test_vectors():
+    """be/test/formats/csv/varbinary_converter_test.cpp and R test_binary_functions."""
+    assert lenient_base64("YWJjZA==") == b"abcd" and lenient_base64("YQ== ") == b"a"
+    assert lenient_base64("ZWZnaGlqX2s= ") == b"efghij_k" and lenient_base64("ab") == b"i"
+    assert lenient_base64("YWJjZA==.") is None and lenient_base64("YQ== !") is None
+    assert lenient_base64("Y==") is None and lenient_base64("a") == b"" and lenient_base64("ab\0zz") == b"i"
+    assert unhex("5C4E") == b"\\N" and unhex("5C4") == b"" and unhex("zz") == b"" and unhex("ab cd") == b""
+
+
+def test_fpconv_prints_doubles_like_velocypack():
+    cases = {1.1: "1.1", 100.0: "100", 1e-05: "0.00001", 1e20: "1e+20", 1e7: "10000000", 1.5e-07: "1.5e-7",
+             -2.5: "-2.5", -0.0: "-0", 0.1 + 0.2: "0.30000000000000004", 9007199254740993.0: "9007199254740992"}
+    assert {x: fpconv(x) for x in cases} == cases
+
+
+def test_parse_json_or_string_edges():
+    assert parse_json_or_string("[123]") == "[123]" and parse_json_or_string("123") == '"123"'
+    assert parse_json_or_string("\t[true]") == "[true]" and parse_json_or_string("") == '""'
+    assert parse_json_or_string(' "x"') == '"x"' and parse_json_or_string('  x') == '"  x"'
+
+
+def test_cast_string_to_array_rules():
+    vc, i = V.ColumnType("VARCHAR", length=10), V.ColumnType("INT")
+    keep = lambda t, p: p                                        # noqa: E731
+    assert cast_string_to_array(vc, '["a", \'b\', null]', keep) == ["a", "b", "null"]
+    assert cast_string_to_array(vc, "[]", keep) == [] and cast_string_to_array(vc, "[ ]", keep) == [""]
+    assert cast_string_to_array(vc, "x", keep) is None and cast_string_to_array(vc, "[1]]", keep) is None
+    assert cast_string_to_array(i, '[1, "2", null]', keep) == ["1", ' "2"', " null"]
+    assert cast_string_to_array(vc, '[[1,2],[3]]', keep) == ["[1,2]", "[3]"]

@@ -1,0 +1,2 @@
+-- Abandons a transaction a canceled COPY left aborted.
+ROLLBACK

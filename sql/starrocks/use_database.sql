@@ -1,0 +1,2 @@
+-- Every statement of a session after this names tables of the target database ({{database}}).
+USE {{database}}
