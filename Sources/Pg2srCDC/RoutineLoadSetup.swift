@@ -29,6 +29,18 @@ public struct RoutineLoadSetup {
             throw Pg2srError.target("run \(record.runID) has an unreadable snapshot time '\(snapshot.serverTime)'")
         }
         let from = start - Int64(options.skewMarginSeconds * 1000)
+        // Validate every table before any side effect: a column Debezium cannot carry is refused
+        // here, not discovered later as NULLs (docs/cdc-fidelity.md).
+        let streamed = plan.tables.filter { !$0.keyColumns.isEmpty || options.includeDuplicateKeyTables }
+        var kept: [String: Set<String>] = [:]
+        for table in streamed {
+            kept[table.targetTable] = try CDCStreamability.keptColumns(of: table, envelope: options.envelope, keepUnstreamed: options.keepUnstreamed)
+            let probe = RoutineLoadJob(name: "", database: "", table: table.targetTable, topic: "", brokers: "", offsets: [:], envelope: options.envelope,
+                                       columns: table.columns, keptColumns: kept[table.targetTable] ?? [])
+            if let problem = probe.problem {
+                throw Pg2srError.usage("\(table.source.qualifiedPlain) cannot be streamed: \(problem); seed it with --key, or leave it out of the run")
+            }
+        }
         let kafka: KafkaMetadataClient
         do {
             kafka = try KafkaMetadataClient(brokers: options.brokers, config: options.kafkaProperties, redact: { [log] in log.redact($0) })
@@ -67,7 +79,10 @@ public struct RoutineLoadSetup {
             }
             let job = RoutineLoadJob(name: name, database: target.database, table: table.targetTable, topic: topic,
                                      brokers: options.brokers, offsets: offsets, envelope: options.envelope, columns: table.columns,
-                                     kafkaProperties: options.kafkaProperties)
+                                     keptColumns: kept[table.targetTable] ?? [], kafkaProperties: options.kafkaProperties)
+            if let keptHere = kept[table.targetTable], !keptHere.isEmpty {
+                log.warning("\(table.source): the job leaves \(keptHere.sorted().joined(separator: ", ")) as the snapshot loaded them (--keep-unstreamed); changes to them are not carried")
+            }
             var report = RoutineLoadReport(table: table.source.description, job: name, topic: topic, action: options.dryRun ? "planned" : "created",
                                            offsets: Dictionary(uniqueKeysWithValues: offsets.map { (String($0.key), $0.value) }))
             if options.dryRun {

@@ -21,6 +21,20 @@ public struct JobStatus: Sendable, Codable {
 public struct RunStatusReport: Sendable, Codable {
     public var run: RunRecord
     public var jobs: [JobStatus]
+
+    /// Jobs that no longer load: PAUSED (a rejected row, pg2sr's guard among them, or a user),
+    /// CANCELLED or STOPPED. A PAUSED job resumes where it stopped once its cause is fixed.
+    public var stoppedJobs: [JobStatus] {
+        jobs.filter { ["PAUSED", "CANCELLED", "STOPPED"].contains($0.state) }
+    }
+
+    /// Exit 65 naming every stopped job and StarRocks' reason (after the report was printed).
+    public func failIfUnhealthy() throws {
+        let stopped = stoppedJobs
+        guard !stopped.isEmpty else { return }
+        let named = stopped.map { "\($0.job) (\($0.table)) \($0.state)\($0.reason.map { ": \($0)" } ?? "")" }.joined(separator: "; ")
+        throw Pg2srError.dataRejected("Routine Load job\(stopped.count == 1 ? "" : "s") not loading: \(named) (a row pg2sr's guard or StarRocks refused: see the job's ErrorLogUrls in SHOW ROUTINE LOAD; docs/cdc-fidelity.md)")
+    }
 }
 
 public enum RunStatusReader {

@@ -22,6 +22,8 @@ struct RoutineLoadCommand: ParsableCommand {
     var dryRun = false
     @Flag(help: "Create jobs for DUPLICATE KEY tables too (their updates and deletes cannot converge).")
     var includeDuplicateKeyTables = false
+    @Flag(help: "Leave columns Debezium cannot carry (composites, varbit, time[], ...) out of their jobs: partial updates keep the snapshot's values there, instead of refusing the run.")
+    var keepUnstreamed = false
     @Option(help: "text or json.")
     var output: OutputFormat = .text
 
@@ -34,6 +36,7 @@ struct RoutineLoadCommand: ParsableCommand {
             options.skewMarginSeconds = try Quantity.seconds(skewMargin, option: "--skew-margin")
             options.dryRun = dryRun
             options.includeDuplicateKeyTables = includeDuplicateKeyTables
+            options.keepUnstreamed = keepUnstreamed
             options.kafkaProperties = try kafkaOptions.properties(log: log)
             let (target, record) = try runOptions.load(log: log)
             let reports = try RoutineLoadSetup(target: target, options: options, log: log).run(record: record)

@@ -23,7 +23,11 @@ struct StatusCommand: ParsableCommand {
             let (target, record) = try runOptions.load(log: log)
             let report = try RunStatusReader.read(target: target, record: record, brokers: kafka, topicPrefix: kafkaOptions.topicPrefix,
                                                   kafkaProperties: try kafkaOptions.properties(log: log), log: log)
-            if output == .json { return try printJSON(report) }
+            if output == .json {
+                try printJSON(report)
+                try report.failIfUnhealthy()
+                return
+            }
             var text = "run \(record.runID): \(record.status), \(record.totalRows) rows, started \(record.startedAt)"
             text += ", snapshot LSN \(record.snapshot?.walLSN ?? "-") at \(record.snapshot?.serverTime ?? "-")"
             if let slot = record.snapshot?.slotName { text += ", slot \(slot)" }
@@ -35,6 +39,7 @@ struct StatusCommand: ParsableCommand {
                 text += "  job \(job.job) (\(job.table)): \(job.state)\(job.lag.map { ", lag \($0)" } ?? "")\(job.reason.map { ", \($0)" } ?? "")\n"
             }
             FileHandle.standardOutput.write(Data(text.utf8))
+            try report.failIfUnhealthy()
         }
     }
 }

@@ -88,8 +88,8 @@ import Testing
     }
 
     @Test func temporalTextFormsAreDebeziums() throws {
-        #expect(try TypeMapping.map(column("time"), of: table).verifyRendering == "\"c\"::text || 'Z'")
-        #expect(try TypeMapping.map(column("timetz"), of: table).verifyRendering == "(\"c\" AT TIME ZONE 'UTC')::time::text || 'Z'")
+        #expect(try TypeMapping.map(column("time"), of: table).verifyRendering == "(\"c\" + interval '0 s')::text || 'Z'")
+        #expect(try TypeMapping.map(column("timetz"), of: table).verifyRendering == "((\"c\" AT TIME ZONE 'UTC')::time + interval '0 s')::text || 'Z'")
         let interval = try TypeMapping.map(column("interval"), of: table).verifyRendering
         #expect(interval.hasPrefix("'P' || extract(year from \"c\")::bigint || 'Y'"))
         #expect(interval.contains("trim_scale(trunc(") && interval.contains("::float8"))
@@ -125,7 +125,7 @@ import Testing
     @Test func jsonTextIsRenderedOnceAndTheSelectJoinsIt() throws {
         let doc = try TypeMapping.map(column("jsonb"), of: table, position: 3)
         #expect(doc.renderedOnce?.expression == "\"c\"::text" && doc.verifyRendering == "\"c\"::text")
-        #expect(!doc.selectExpression.contains("\"c\"::text") && doc.selectExpression.contains("octet_length(pg2sr_l3.pg2sr_l3) > 16777216"))
+        #expect(!doc.selectExpression.contains("\"c\"::text") && doc.selectExpression.contains("octet_length(pg2sr_l3.pg2sr_l3) > 16777214"))
         let id = try TypeMapping.map(column("int8"), of: table, position: 1)
         let chunk = ChunkPlanner.blockRanges(of: table, blocks: 10, tableBytes: 100, count: 2)[1]
         #expect(CopyStatement.copy(table: table, kind: "r", columns: [id, doc], chunk: chunk, filter: "c IS NOT NULL")

@@ -118,7 +118,7 @@ COLUMNS = {
 # carry PostgreSQL's exact value: 24:00:00, interval months, inet text, ...).
 SOURCE_SELECT = {
     "mo": "mo::numeric", "u": "u::text", "j": "j::text", "jb": "jb::text", "ti": "ti::text", "ttz": "ttz::text", "iv": "iv::text",
-    "en": "en::text", "ine": "ine::text", "cid": "cid::text", "mac": "mac::text", "mac8": "mac8::text", "bi": "bi::text",
+    "en": "en::text", "ine": "textin(inet_out(ine))", "cid": "cid::text", "mac": "mac::text", "mac8": "mac8::text", "bi": "bi::text",
     "b1": "b1::text", "vb": "vb::text", "r": "r::text", "d": "d::text", "ci": "ci::text", "aiv": "aiv::text[]", "auu": "auu::text[]",
     "aen": "aen::text[]", "a2": "to_jsonb(a2)::text", "co": "CASE WHEN co IS NOT NULL THEN json_build_object('a', (co).a, 'b', (co).b)::text END",
     "hs": "hstore_to_jsonb(hs)::text", "af": "af::text[]",

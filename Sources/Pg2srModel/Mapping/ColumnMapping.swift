@@ -17,12 +17,12 @@ public struct ColumnMapping: Codable, Sendable, Equatable {
     /// The PostgreSQL type it came from, for messages and DDL comments.
     public var sourceType: String
     /// StarRocks expression the Stream Load `columns` header applies to the CSV field (`{}`
-    /// stands for it); nil = the field loads as is. See `TypeMapping.nullLiteralSafe`.
+    /// stands for it); nil = the field loads as is. See `TypeMapping.nullLiteralSafe`,
+    /// `TypeMapping.jsonValue`, `TypeMapping.binaryValue`.
     public var loadExpression: String? = nil
-    /// StarRocks expression turning the Debezium JSON value (`{}` stands for it) into the
-    /// column's value, when it cannot be loaded as is (e.g. `parse_json({})` for jsonb, which
-    /// Debezium sends as a string). nil = the value loads as is.
-    public var cdcExpression: String? = nil
+    /// How Debezium's value becomes this column through Routine Load, or why it cannot
+    /// (`TypeMapping.cdc`). nil in run records of older pg2sr versions.
+    public var cdc: CDCRendering? = nil
     /// SQL over the source column giving the value StarRocks must hold, as text in a form
     /// `CanonicalValue` reads for `starRocksType` — the select expression without its guards
     /// and without the `\N` transport encoding. Values the target cannot hold render to text
@@ -45,4 +45,11 @@ public struct ColumnMapping: Codable, Sendable, Equatable {
 
     /// What `pg2sr verify` evaluates in PostgreSQL for this column.
     public var verifyRendering: String { verifyExpression ?? selectExpression }
+
+    /// The load expression can give NULL for a field that is not NULL (a decoding a release
+    /// could refuse: bytea, JSON), so the load's guard checks it; the `\N` decoding of text
+    /// cannot.
+    public var loadExpressionMayFail: Bool {
+        loadExpression != nil && !starRocksType.hasPrefix("VARCHAR")
+    }
 }

@@ -7,7 +7,7 @@ extension TypeMapping {
     /// become JSON.
     static func array(_ column: SourceColumn, _ c: String, slot: OnceSlot?, target: TargetCapabilities, policy: ValuePolicy) -> Rendering {
         let asJSON = "array_to_json(\(c))::text"
-        let json = Rendering.readingOnce(asJSON, slot: slot, type: "JSON", cdc: "parse_json({})", rejects: jsonSizeRejects)
+        let json = Rendering.readingOnce(asJSON, slot: slot, type: "JSON", rejects: jsonSizeRejects)
         guard column.arrayDimensions <= 1, let element = column.elementTypeName, let kind = column.elementTypeKind else { return json }
         let x = "pg2sr_x"
         let scalarTypes: Set<String> = ["int2", "int4", "int8", "oid", "float4", "float8", "bool", "numeric", "varchar", "bpchar", "text", "citext",
@@ -79,6 +79,6 @@ extension TypeMapping {
             value = "CASE WHEN \(c) IS NULL THEN NULL ELSE '[' || coalesce((SELECT string_agg(CASE WHEN \(x) IS NULL THEN 'null' \(nullElement)ELSE \(elementText) END, ',' ORDER BY pg2sr_i) "
                 + "FROM unnest(\(c)) WITH ORDINALITY AS u(\(x), pg2sr_i)), '') || ']' END"
         }
-        return Rendering(type: type, value: value, rejects: rejects(jsonText: asJSON, rendersJSON: false), cdc: nil)
+        return Rendering(type: type, value: value, rejects: rejects(jsonText: asJSON, rendersJSON: false))
     }
 }

@@ -23,7 +23,7 @@ extension TypeMapping {
         switch lowered {
         case "varchar", "string", "text": return textual(target.maxVarcharBytes)
         case "json":
-            return .readingOnce("to_json(\(c))::text", slot: slot, type: "JSON", cdc: "parse_json({})", rejects: jsonSizeRejects)
+            return .readingOnce("to_json(\(c))::text", slot: slot, type: "JSON", rejects: jsonSizeRejects)
         case "bigint": return integer("BIGINT", "bigint")
         case "int": return integer("INT", "int")
         case "smallint": return integer("SMALLINT", "smallint")

@@ -54,18 +54,17 @@ extension TypeMapping {
             return Rendering(type: varchar(maxVarchar), value: text, rejects: [lengthReject(text)], transportSafe: true)
         case "uuid": return Rendering(type: "VARCHAR(36)", value: "\(c)::text")
         case "json", "jsonb":
-            // Debezium sends the JSON text as a string.
-            return .readingOnce("\(c)::text", slot: slot, type: "JSON", cdc: "parse_json({})") { text in
+            return .readingOnce("\(c)::text", slot: slot, type: "JSON") { text in
                 jsonRejects(text: text, jsonb: typeName == "jsonb" ? c : "\(c)::jsonb")
             }
         case "hstore":
             // The extension's cast to json (hstore_to_json), found whatever schema holds it.
-            return .readingOnce("\(c)::json::text", slot: slot, type: "JSON", cdc: "parse_json({})", rejects: jsonSizeRejects) // hstore.handling.mode=json
+            return .readingOnce("\(c)::json::text", slot: slot, type: "JSON", rejects: jsonSizeRejects)
         case "bytea":
             return Rendering(type: "VARBINARY(\(maxVarchar))", value: "encode(\(c), 'hex')", rejects: [
                 ValueGuard.Reject(condition: "octet_length(\(c)) > \(maxVarchar)", reason: "binary value longer than \(maxVarchar) bytes (StarRocks VARBINARY limit)",
                                   value: "octet_length(\(c))::text || ' bytes'"),
-            ], cdc: "to_binary({}, 'hex')") // binary.handling.mode=hex
+            ])
         case "date":
             return temporal("DATE", c, as: "date", policy: policy)
         case "timestamp":
@@ -74,21 +73,25 @@ extension TypeMapping {
             // StarRocks DATETIME has no zone: the instant in UTC.
             return temporal("DATETIME", c, as: "timestamptz", rendered: "(\(c) AT TIME ZONE 'UTC')", policy: policy)
         case "time":
-            // Debezium isostring: ISO_OFFSET_TIME at UTC, fraction without trailing zeros.
-            return Rendering(type: "VARCHAR(32)", value: "\(c)::text || 'Z'")
+            // Debezium isostring: ISO_OFFSET_TIME at UTC, fraction without trailing zeros; it sends
+            // 24:00:00 as 00:00:00Z, the only form CDC can carry, so the snapshot does too (adding
+            // an interval wraps a time at midnight).
+            return Rendering(type: "VARCHAR(32)", value: "(\(c) + interval '0 s')::text || 'Z'")
         case "timetz":
-            // Debezium converts to UTC (withOffsetSameInstant) and prints ISO_OFFSET_TIME.
-            return Rendering(type: "VARCHAR(32)", value: "(\(c) AT TIME ZONE 'UTC')::time::text || 'Z'")
+            // Debezium converts to UTC (withOffsetSameInstant) and prints ISO_OFFSET_TIME; 24:00:00 as time.
+            return Rendering(type: "VARCHAR(32)", value: "((\(c) AT TIME ZONE 'UTC')::time + interval '0 s')::text || 'Z'")
         case "interval":
             return Rendering(type: "VARCHAR(64)", value: debeziumInterval(c))
-        case "inet", "cidr": return Rendering(type: "VARCHAR(64)", value: "\(c)::text")
+        case "inet":
+            // The output function, as COPY and pgoutput (so Debezium) print it: `10.0.0.1`, not
+            // the text() cast's `10.0.0.1/32`.
+            return Rendering(type: "VARCHAR(64)", value: "textin(inet_out(\(c)))")
+        case "cidr": return Rendering(type: "VARCHAR(64)", value: "\(c)::text")
         case "macaddr", "macaddr8": return Rendering(type: "VARCHAR(32)", value: "\(c)::text")
         case "bit", "varbit":
             // bit(n)/varbit(n): typmod = n bits, one character each.
             if typmod > 0 && typmod <= maxVarchar {
-                // Debezium sends bit(1) as a JSON boolean.
-                return Rendering(type: varchar(typmod), value: "\(c)::text",
-                                 cdc: typmod == 1 && typeName == "bit" ? "if({} = 'true', '1', if({} = 'false', '0', {}))" : nil)
+                return Rendering(type: varchar(typmod), value: "\(c)::text")
             }
             return Rendering(type: varchar(maxVarchar), value: "\(c)::text", rejects: [
                 ValueGuard.Reject(condition: "length(\(c)) > \(maxVarchar)", reason: "bit string longer than \(maxVarchar) bits (StarRocks VARCHAR limit)",
@@ -100,7 +103,7 @@ extension TypeMapping {
                 // Labels are at most 63 bytes; one could be exactly `\N`.
                 return Rendering(type: "VARCHAR(256)", value: "\(c)::text", transportSafe: true)
             case "c":
-                return .readingOnce("to_json(\(c))::text", slot: slot, type: "JSON", cdc: "parse_json({})", rejects: jsonSizeRejects)
+                return .readingOnce("to_json(\(c))::text", slot: slot, type: "JSON", rejects: jsonSizeRejects)
             default:
                 return nil
             }

@@ -61,7 +61,8 @@ extension TypeMapping {
     }
 
     static func jsonSizeRejects(_ text: String) -> [ValueGuard.Reject] {
-        [ValueGuard.Reject(condition: "octet_length(\(text)) > 16777216", reason: "JSON value larger than 16 MB (StarRocks JSON limit)", value: "left(\(text), 40)")]
+        // The load parses `[` + text + `]` (`jsonValue`): two bytes of the 16 MB go to the brackets.
+        [ValueGuard.Reject(condition: "octet_length(\(text)) > 16777214", reason: "JSON value larger than 16 MB (StarRocks JSON limit)", value: "left(\(text), 40)")]
     }
 
     // MARK: - Temporal text forms

@@ -21,20 +21,20 @@ import Pg2srSupport
 /// * char(n)/varchar(n) → VARCHAR(4n) (StarRocks counts bytes, UTF-8 needs up to 4 per
 ///   character); char(n) keeps its padding, as Debezium sends it. text/citext/name and
 ///   varchar beyond the limit → VARCHAR(limit) with a byte-length check.
-/// * bytea → VARBINARY (hex in CSV); uuid → VARCHAR(36); json/jsonb/hstore/composites and
-///   multi-dimensional arrays → JSON (numbers a StarRocks JSON value cannot hold exactly —
-///   beyond 64-bit integers and doubles — fail the load).
+/// * bytea → VARBINARY: hex in CSV into a temporary column and `to_binary(…, 'hex')` (the CSV
+///   VARBINARY reader is hex or base64 depending on the release); uuid → VARCHAR(36);
+///   json/jsonb/hstore/composites and multi-dimensional arrays → JSON, parsed as `[text]` and
+///   taken back out (`TypeMapping.jsonValue`: a bare scalar would otherwise become a JSON string);
+///   numbers a StarRocks JSON value cannot hold exactly — beyond 64-bit integers and doubles —
+///   fail the load.
 /// * date/timestamp → DATE/DATETIME (µs); timestamptz → DATETIME in UTC.
 /// * time/timetz/interval → VARCHAR in Debezium's string forms (`time.precision.mode=isostring`,
 ///   `interval.handling.mode=string`), so snapshot and CDC rows are identical:
 ///   time `13:45:30.5Z`; timetz converted to UTC `11:45:30.5Z`; interval
-///   `P1Y2M3DT4H5M6.789S` with Debezium's seconds (a double truncated to 9 decimals). Where
-///   Debezium loses information pg2sr keeps the exact value instead (time `24:00:00Z`, which
-///   Debezium sends as `00:00:00Z`). Known CDC differences (Debezium 3.6, from its source):
-///   timetz `24:00:00+00` stops the connector; intervals assume the server's IntervalStyle is
-///   `postgres` or `iso_8601` (pgjdbc parses pgoutput's text); bit(n>1)/varbit arrive as
-///   little-endian bytes (base64), which no Routine Load expression turns back into `0101`;
-///   composite types are not streamed at all.
+///   `P1Y2M3DT4H5M6.789S` with Debezium's seconds (a double truncated to 9 decimals); 24:00:00
+///   as `00:00:00Z`, as Debezium sends it. Intervals assume the server's IntervalStyle is
+///   `postgres` or `iso_8601` (pgjdbc parses pgoutput's text). How each type travels through
+///   Debezium, and which cannot: `TypeMapping.cdc`, docs/cdc-fidelity.md.
 /// * enum, inet/cidr, macaddr, bit/varbit → VARCHAR of their text.
 /// * one-dimensional arrays of the scalar types above → ARRAY<T> (elements rendered like the
 ///   scalars); elements StarRocks' CSV array reader cannot take (quotes, backslashes, control
@@ -70,7 +70,11 @@ public enum TypeMapping {
         }
         let verify = rendering.nullWhen.map { "CASE WHEN \($0) THEN NULL ELSE (\(rendering.value))::text END" } ?? rendering.value
         mapping.verifyExpression = verify == mapping.selectExpression ? nil : verify
-        mapping.cdcExpression = rendering.cdc
+        if rendering.type == "JSON" || rendering.type.hasPrefix("VARBINARY") {
+            // The CSV field is the same text Debezium sends; one expression reads both.
+            mapping.loadExpression = rendering.type == "JSON" ? jsonValue : binaryValue
+        }
+        mapping.cdc = cdc(column, mapping: mapping, castOverride: castOverride, policy: policy)
         if rendering.nullWhen != nil && mapping.keyPosition == 0 { mapping.nullable = true }
         if mapping.keyPosition > 0 { try checkKeyType(mapping, table: table) }
         return mapping
@@ -85,7 +89,6 @@ public enum TypeMapping {
         var rejects: [ValueGuard.Reject] = []
         /// Text that may be exactly `\N`: travels through `nullLiteralSafe`.
         var transportSafe = false
-        var cdc: String? = nil
         /// A user policy renders NULL when this holds (e.g. `NOT isfinite(col)`).
         var nullWhen: String? = nil
         /// The expression `value` stands for when it is a `OnceSlot`'s reference.
@@ -94,10 +97,10 @@ public enum TypeMapping {
         /// A rendering whose value (a JSON document's text, say) its guards read too: with a
         /// slot, PostgreSQL computes it once per row (`ColumnMapping.RenderedOnce`) and value
         /// and guards read the slot; without one (array elements), the expression itself.
-        static func readingOnce(_ expression: String, slot: OnceSlot?, type: String, cdc: String? = nil,
+        static func readingOnce(_ expression: String, slot: OnceSlot?, type: String,
                                 rejects: (_ text: String) -> [ValueGuard.Reject]) -> Rendering {
             let text = slot?.reference ?? expression
-            return Rendering(type: type, value: text, rejects: rejects(text), cdc: cdc, once: slot == nil ? nil : expression)
+            return Rendering(type: type, value: text, rejects: rejects(text), once: slot == nil ? nil : expression)
         }
     }
 

@@ -126,7 +126,9 @@ public struct CDCHandoff {
             throw Pg2srError.source("table(s) \(broken.map(\.shown).joined(separator: ", ")) have no replica identity (no primary key): once published, UPDATE and DELETE on them fail on the source; add a primary key or pass --set-replica-identity-full")
         }
         if !toasted.isEmpty {
-            log.warning("table(s) \(toasted.map(\.shown).joined(separator: ", ")) have REPLICA IDENTITY DEFAULT and TOAST-able columns: an UPDATE that leaves a large value unchanged reaches Debezium as __debezium_unavailable_value, which a full-row upsert would write into StarRocks; pass --set-replica-identity-full to prevent it")
+            // Debezium sends an unchanged out-of-line value as a placeholder, and for many array
+            // types as NULL, which no check downstream can tell from a real NULL (docs/cdc-fidelity.md).
+            throw Pg2srError.source("table(s) \(toasted.map(\.shown).joined(separator: ", ")) have REPLICA IDENTITY DEFAULT (or USING INDEX) and columns stored out of line: an UPDATE that leaves a large value unchanged reaches Debezium as __debezium_unavailable_value or NULL, which CDC would write over the snapshot's value; pass --set-replica-identity-full (or ALTER TABLE … REPLICA IDENTITY FULL)")
         }
     }
 

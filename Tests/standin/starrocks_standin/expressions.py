@@ -122,7 +122,7 @@ class ArrayLit(Expr):
 AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "ANY_VALUE"}
 # Scalar functions `call_function` implements; anything else is an analysis error, as in the FE
 # ("No matching function with signature: ..."), found when a load is planned, not per row.
-SCALAR_FUNCTIONS = {"ABS", "ARRAY_LENGTH", "ASSERT_TRUE", "CARDINALITY", "CEIL", "CEILING", "CHARACTER_LENGTH", "CHAR_LENGTH", "COALESCE", "CONCAT", "CONCAT_WS", "CURDATE", "CURRENT_DATE", "CURRENT_TIMESTAMP", "DATE", "DATE_FORMAT", "DAY", "DAYOFMONTH", "ENDS_WITH", "FLOOR", "FROM_BINARY", "FROM_UNIXTIME", "GREATEST", "HEX", "HEX_DECODE_BINARY", "HOUR", "IF", "IFNULL", "ISNULL", "JSON_PARSE", "LCASE", "LEAST", "LEFT", "LENGTH", "LOCALTIME", "LOCALTIMESTAMP", "LOWER", "LTRIM", "MD5", "MINUTE", "MONTH", "NOW", "NULLIF", "NVL", "OCTET_LENGTH", "PARSE_JSON", "RAISE_ERROR", "REPLACE", "REVERSE", "RIGHT", "ROUND", "RTRIM", "SECOND", "STARTS_WITH", "STRLEFT", "STRRIGHT", "STR_TO_DATE", "SUBSTR", "SUBSTRING", "SYSDATE", "TO_BINARY", "TO_DATE", "TRIM", "TRUNCATE", "UCASE", "UNHEX", "UNIX_TIMESTAMP", "UPPER", "UUID", "YEAR"}
+SCALAR_FUNCTIONS = {"ABS", "ARRAY_LENGTH", "ASSERT_TRUE", "CARDINALITY", "CEIL", "CEILING", "CHARACTER_LENGTH", "CHAR_LENGTH", "COALESCE", "CONCAT", "CONCAT_WS", "CONV", "CURDATE", "CURRENT_DATE", "CURRENT_TIMESTAMP", "DATE", "DATE_FORMAT", "DAY", "DAYOFMONTH", "ENDS_WITH", "FLOOR", "FROM_BASE64", "FROM_BINARY", "FROM_UNIXTIME", "GREATEST", "HEX", "HEX_DECODE_BINARY", "HOUR", "IF", "IFNULL", "ISNULL", "JSON_PARSE", "JSON_QUERY", "LCASE", "LEAST", "LEFT", "LENGTH", "LOCALTIME", "LOCALTIMESTAMP", "LOWER", "LPAD", "LTRIM", "MD5", "MINUTE", "MONTH", "NOW", "NULLIF", "NVL", "OCTET_LENGTH", "PARSE_JSON", "RAISE_ERROR", "REGEXP_REPLACE", "REPEAT", "REPLACE", "REVERSE", "RIGHT", "ROUND", "RPAD", "RTRIM", "SECOND", "STARTS_WITH", "STRLEFT", "STRRIGHT", "STR_TO_DATE", "SUBSTR", "SUBSTRING", "SYSDATE", "TO_BINARY", "TO_DATE", "TRIM", "TRUNCATE", "UCASE", "UNHEX", "UNIX_TIMESTAMP", "UPPER", "UUID", "YEAR"}
 
 
 def _known_function(name: str) -> bool:
@@ -953,6 +953,78 @@ def call_function(name: str, args: List[TV], env: Env) -> TV:
             return json_text.parse_json_or_string(to_text(vals[0], args[0][1])), V.ColumnType("JSON")
         except V.ParseError:
             return None, None
+    if name == "FROM_BASE64":
+        # EncryptionFunctions::from_base64 (the lenient decoder to_binary(.., 'encode64') uses):
+        # '' and invalid text → NULL; the result is a binary string.
+        if vals[0] is None:
+            return None, None
+        s = to_text(vals[0], args[0][1])
+        return ((lenient_base64(s) or None) if s else None), None
+    if name == "CONV":
+        # MathFunctions::conv_string: the longest prefix that is a number in base `from`, printed in
+        # base `to` (upper case); nothing valid → '0'.
+        if any(v is None for v in vals):
+            return None, None
+        text, base_from, base_to = to_text(vals[0], args[0][1]).strip(), int(_to_number(vals[1])), int(_to_number(vals[2]))
+        digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        valid = "".join(digits[:abs(base_from)])
+        prefix = ""
+        for ch in text.upper():
+            if ch not in valid:
+                break
+            prefix += ch
+        number = int(prefix, abs(base_from)) if prefix else 0
+        out = ""
+        while True:
+            number, r = divmod(number, abs(base_to))
+            out = digits[r] + out
+            if number == 0:
+                break
+        return out, None
+    if name in ("LPAD", "RPAD"):
+        # MySQL semantics (StringFunctions::lpad/rpad): a longer string is cut to `len` characters.
+        if any(v is None for v in vals):
+            return None, None
+        text, length = to_text(vals[0], args[0][1]), int(_to_number(vals[1]))
+        pad = to_text(vals[2], args[2][1]) if n > 2 else " "
+        if length < 0:
+            return None, None
+        if len(text) >= length:
+            return text[:length], None
+        if not pad:
+            return None, None
+        fill = (pad * length)[:length - len(text)]
+        return (fill + text if name == "LPAD" else text + fill), None
+    if name == "REPEAT":
+        if any(v is None for v in vals):
+            return None, None
+        return to_text(vals[0], args[0][1]) * max(int(_to_number(vals[1])), 0), None
+    if name == "REGEXP_REPLACE":
+        if any(v is None for v in vals):
+            return None, None
+        return re.sub(to_text(vals[1], None), to_text(vals[2], None), to_text(vals[0], args[0][1])), None
+    if name == "JSON_QUERY":
+        # JsonFunctions::json_query: the value at the path, SQL NULL where the path finds nothing
+        # (a JSON null found stays the JSON value null). Paths: $, .key, [n].
+        if any(v is None for v in vals):
+            return None, None
+        try:
+            value = json_text.loads(to_text(vals[0], args[0][1]))
+        except ValueError:
+            return None, None
+        path = to_text(vals[1], None).strip()
+        if not path.startswith("$"):
+            return None, None
+        for key, index in re.findall(r"\.([^.\[]+)|\[(\d+)\]", path[1:]):
+            if key:
+                if not isinstance(value, dict) or key not in value:
+                    return None, None
+                value = value[key]
+            else:
+                if not isinstance(value, list) or int(index) >= len(value):
+                    return None, None
+                value = value[int(index)]
+        return json_text.stored(value), V.ColumnType("JSON")
     if name in ("GREATEST", "LEAST"):
         if any(v is None for v in vals):
             return None, None
