@@ -206,7 +206,12 @@ def test_rejected_data(pg_db, standin):
 
 
 def test_kafka_connect_unreachable(pg_db, standin, table_t):
-    seeded = seed(pg_db, standin, "--table", "t", "--slot", "connect_slot", "--run-id", "withslot")
+    # A published table with out-of-line-able columns needs REPLICA IDENTITY FULL: refused before any side effect.
+    refused = seed(pg_db, standin, "--table", "t", "--slot", "connect_slot", "--run-id", "withslot")
+    expect_failure(refused, SOURCE, "source:", "public.t", "REPLICA IDENTITY DEFAULT", "--set-replica-identity-full")
+    assert pg_db.scalar("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'connect_slot'") == 0
+    assert pg_db.scalar("SELECT count(*) FROM pg_publication") == 0
+    seeded = seed(pg_db, standin, "--table", "t", "--slot", "connect_slot", "--set-replica-identity-full", "--run-id", "withslot")
     assert seeded.returncode == 0, seeded.stderr
     port = closed_port()
     p = run_pg2sr("debezium-config", "--source", pg_db.conninfo_nopw, "--target", standin.target_url(DB),

@@ -30,6 +30,7 @@ def secret_role(pg_db):
             CREATE ROLE pg2sr_secret LOGIN SUPERUSER REPLICATION; END IF; END $$;
         ALTER ROLE pg2sr_secret PASSWORD '{PG_PASSWORD}';
         CREATE TABLE facts (id int PRIMARY KEY, v text);
+        ALTER TABLE facts REPLICA IDENTITY FULL;
         INSERT INTO facts SELECT g, repeat('s', 200) FROM generate_series(1, 20000) g;
     """)
     return f"host=127.0.0.1 port={pg_db.port} user=pg2sr_secret dbname={pg_db.dbname}"

@@ -83,3 +83,31 @@ def test_cast_string_to_array_rules():
     assert cast_string_to_array(vc, "x", keep) is None and cast_string_to_array(vc, "[1]]", keep) is None
     assert cast_string_to_array(i, '[1, "2", null]', keep) == ["1", ' "2"', " null"]
     assert cast_string_to_array(vc, '[[1,2],[3]]', keep) == ["[1,2]", "[3]"]
+
+
+def _evaluate(text: str, **fields):
+    from starrocks_standin import expressions as E
+
+    class Fields(E.Env):
+        def lookup(self, name, qualifier):
+            return fields[name], None
+    return E.evaluate(E.parse_expression(text), Fields())[0]
+
+
+def test_functions_pg2sr_decodes_debezium_values_with():
+    # conv/lpad/rpad/repeat/from_base64/hex: MySQL semantics (StringFunctions, MathFunctions::conv_string,
+    # EncryptionFunctions::from_base64 with the BE's lenient decoder: '' and bad input → NULL).
+    assert _evaluate("conv('0A', 16, 2)") == "1010" and _evaluate("conv('00', 16, 2)") == "0" and _evaluate("conv('ff', 16, 10)") == "255"
+    assert _evaluate("lpad('101', 8, '0')") == "00000101" and _evaluate("lpad('123456789', 8, '0')") == "12345678"
+    assert _evaluate("rpad('05', 4, '0')") == "0500" and _evaluate("repeat('0', 3)") == "000"
+    assert _evaluate("hex(from_base64('AQE='))") == "0101" and _evaluate("from_base64('')") is None
+    assert _evaluate("regexp_replace('12300.000', '[.]0*$', '')") == "12300"
+    # json_query: the value at the path; SQL NULL where it finds nothing, the JSON null where it finds one.
+    assert _evaluate("json_query(parse_json('[123]'), '$[0]')") == "123"
+    assert _evaluate("json_query(parse_json('[null]'), '$[0]')") == "null"
+    assert _evaluate("json_query(parse_json('[]'), '$[0]')") is None
+    assert _evaluate("json_query(parse_json('{\"a\": {\"b\": [1, 2]}}'), '$.a.b[1]')") == "2"
+    # bit(12) from Debezium's little-endian bytes (B'000000000101' is "BQ==").
+    decode = ("if(t = '', repeat('0', 12), right(concat(lpad(conv(substr(rpad(hex(from_base64(t)), 4, '0'), 3, 2), 16, 2), 8, '0'), "
+              "lpad(conv(substr(rpad(hex(from_base64(t)), 4, '0'), 1, 2), 16, 2), 8, '0')), 12))")
+    assert _evaluate(decode, t="BQ==") == "000000000101" and _evaluate(decode, t="AQE=") == "000100000001" and _evaluate(decode, t="") == "0" * 12
