@@ -32,9 +32,14 @@ let package = Package(
         .executableTarget(name: "SQLEmbedder"),
         .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["SQLEmbedder"]),
 
+        // PostgreSQL's binary COPY rendered as StarRocks CSV; pure Swift, no dependencies.
+        .target(name: "PostgresBinary"),
+        // MB/s of CSV the renderer produces per type family (bench/renderer.md).
+        .executableTarget(name: "RendererBench", dependencies: ["PostgresBinary", "PostgresClient"]),
+
         .target(
             name: "Pg2srCore",
-            dependencies: ["PostgresClient", "CurlClient", "MySQLClient", "KafkaClient"],
+            dependencies: ["PostgresClient", "CurlClient", "MySQLClient", "KafkaClient", "PostgresBinary"],
             plugins: ["EmbedSQL"]
         ),
         .executableTarget(
@@ -42,5 +47,8 @@ let package = Package(
             dependencies: ["Pg2srCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "Pg2srCoreTests", dependencies: ["Pg2srCore", "KafkaClient"]),
+        .testTarget(name: "PostgresBinaryTests", dependencies: ["PostgresBinary"]),
+        // Starts a throwaway PostgreSQL (scripts/pg-cluster): old and new COPY paths compared byte for byte.
+        .testTarget(name: "PostgresBinaryServiceTests", dependencies: ["PostgresBinary", "Pg2srCore", "PostgresClient"]),
     ]
 )

@@ -4,19 +4,39 @@
 public enum CopyStatement {
     public static func select(table: TableName, kind: String, columns: [ColumnMapping], chunk: ChunkSpec, filter: String?) -> String {
         let list = columns.map(\.selectExpression).joined(separator: ", ")
+        return "SELECT \(list) FROM \(from(table: table, kind: kind, once: columns.compactMap(\.renderedOnce), chunk: chunk, filter: filter))"
+    }
+
+    /// The SELECT of a binary COPY: each column PostgresBinary decodes as it is, each text fallback
+    /// (`ColumnEncoding.rendered`, or no encoding) as its SQL rendering cast to text — with the
+    /// `RenderedOnce` joins only those need.
+    public static func binarySelect(table: TableName, kind: String, columns: [ColumnMapping], chunk: ChunkSpec, filter: String?) -> String {
+        let rendered = columns.filter { ($0.binaryEncoding ?? .rendered).kind == .rendered }
+        let list = columns.map { column in
+            (column.binaryEncoding ?? .rendered).kind == .rendered ? "(\(column.selectExpression))::text" : PostgresSQL.quoteIdentifier(column.sourceName)
+        }.joined(separator: ", ")
+        return "SELECT \(list) FROM \(from(table: table, kind: kind, once: rendered.compactMap(\.renderedOnce), chunk: chunk, filter: filter))"
+    }
+
+    private static func from(table: TableName, kind: String, once: [ColumnMapping.RenderedOnce], chunk: ChunkSpec, filter: String?) -> String {
         // ONLY: a ctid range is per relation; inheritance children would be read again.
         var from = (kind == "r" ? "ONLY " : "") + table.sqlIdentifier
-        for once in columns.compactMap(\.renderedOnce) {
+        for once in once {
             from += " CROSS JOIN LATERAL (SELECT \(once.expression) OFFSET 0) AS \(once.alias)(\(once.alias))"
         }
         var conditions: [String] = []
         if let predicate = chunk.predicate { conditions.append(predicate) }
         if let filter { conditions.append("(\(filter))") }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return "SELECT \(list) FROM \(from)\(whereClause)"
+        return from + whereClause
     }
 
     public static func copy(_ select: String) -> String {
         "COPY (\(select)) TO STDOUT (FORMAT csv, NULL '\\N', ENCODING 'UTF8')"
+    }
+
+    /// Binary COPY sends text values in the session's client_encoding (UTF8, session_setup.sql).
+    public static func binaryCopy(_ select: String) -> String {
+        "COPY (\(select)) TO STDOUT (FORMAT binary)"
     }
 }
