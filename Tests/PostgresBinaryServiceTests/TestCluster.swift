@@ -75,7 +75,12 @@ enum TestCluster {
         let admin = try PostgresConnection(conninfo: conninfo(server, database: "postgres"))
         try admin.execute("DROP DATABASE IF EXISTS \(name)")
         try admin.execute("CREATE DATABASE \(name) ENCODING 'UTF8' TEMPLATE template0")
-        return try SourceConnector(conninfo: conninfo(server, database: name)).connect(role: "test")
+        return try session(name)
+    }
+
+    /// Another pg2sr source session in database `name`.
+    static func session(_ name: String) throws -> PostgresConnection {
+        try SourceConnector(conninfo: conninfo(server.get(), database: name)).connect(role: "test")
     }
 }
 

@@ -100,10 +100,18 @@ enum JSONNumbers {
                 if d == 0 {
                     if kept > 0 || dropped > 0 { pendingZeros += 1 }
                 } else if kept + pendingZeros + 1 <= 20 && dropped == 0 {
-                    for _ in 0..<pendingZeros { digits *= 10 }
+                    // 20 digits may pass UInt64.max: then it is no 64-bit integer and (over 17
+                    // digits) no double either.
+                    for _ in 0...pendingZeros {
+                        let (shifted, overflow) = digits.multipliedReportingOverflow(by: 10)
+                        if overflow { return false }
+                        digits = shifted
+                    }
+                    let (sum, overflow) = digits.addingReportingOverflow(d)
+                    if overflow { return false }
+                    digits = sum
                     kept += pendingZeros + 1
                     pendingZeros = 0
-                    digits = digits * 10 + d
                 } else {
                     dropped += pendingZeros + 1
                     pendingZeros = 0
