@@ -36,5 +36,23 @@ import PostgresClient
         // Every column test_types.py covers is decoded except the types without a decoder.
         let rendered = paths.mappings.filter { $0.binaryEncoding?.kind == .rendered }.map(\.sourceName)
         #expect(rendered == ["mo", "ine", "cid", "mac", "mac8", "bi", "b1", "vb", "a2", "co", "hs"])
+
+        // PostgreSQL's own messages re-cut into 7-byte pieces render the same; without the last
+        // message (the end-of-data marker) the stream is truncated.
+        let messages = try paths.binaryMessages()
+        #expect(messages.count == Int(try connection.execute("SELECT count(*) FROM matrix").scalar ?? "").map { $0 + 1 }) // a row per message
+        let whole = messages.flatMap { $0 }
+        let pieces = stride(from: 0, to: whole.count, by: 7).map { Array(whole[$0..<min($0 + 7, whole.count)]) }
+        let columns = paths.mappings.map { $0.binaryCopyColumn(of: paths.table) }
+        #expect(try Self.render(pieces, columns) == (try paths.binary().get()))
+        #expect(throws: BinaryCopyError.self) { try Self.render(Array(messages.dropLast()), columns) }
+    }
+
+    static func render(_ messages: [[UInt8]], _ columns: [BinaryCopyColumn]) throws -> [UInt8] {
+        var renderer = try BinaryCopyRenderer(columns: columns)
+        var output = ByteBuffer()
+        for message in messages { _ = try message.withUnsafeBytes { try renderer.render($0, into: &output) } }
+        try renderer.finish()
+        return Array(output.bytes)
     }
 }
