@@ -34,8 +34,6 @@ let package = Package(
 
         // PostgreSQL's binary COPY rendered as StarRocks CSV; pure Swift, no dependencies.
         .target(name: "PostgresBinary"),
-        // MB/s of CSV the renderer produces per type family (bench/renderer.md).
-        .executableTarget(name: "RendererBench", dependencies: ["PostgresBinary", "PostgresClient"]),
 
         .target(
             name: "Pg2srCore",
@@ -46,6 +44,8 @@ let package = Package(
             name: "pg2sr",
             dependencies: ["Pg2srCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // MB/s of CSV the renderer produces per type family (bench/renderer.md).
+        .executableTarget(name: "RendererBench", dependencies: ["PostgresBinary", "PostgresClient", "Pg2srCore"]),
         .testTarget(name: "Pg2srCoreTests", dependencies: ["Pg2srCore", "KafkaClient"]),
         .testTarget(name: "PostgresBinaryTests", dependencies: ["PostgresBinary"]),
         // Starts a throwaway PostgreSQL (scripts/pg-cluster): old and new COPY paths compared byte for byte.

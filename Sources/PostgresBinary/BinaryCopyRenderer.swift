@@ -18,6 +18,9 @@ public struct BinaryCopyRenderer: ~Copyable {
         var shortestLimit = Int.max
         var decimal: (integerDigits: Int, fractionDigits: Int)? = nil
         var checksJSONNumbers = false
+        var checksNumbers = false
+        var checksDateRange = false
+        var checksEscaping = false
     }
 
     static let signature: [UInt8] = [0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00] // PGCOPY\n\377\r\n\0
@@ -50,9 +53,14 @@ public struct BinaryCopyRenderer: ~Copyable {
             for check in encoding.checks {
                 switch check.condition {
                 case .longerThan(let bytes): plan.shortestLimit = min(plan.shortestLimit, bytes)
-                case .outsideDecimal(let integerDigits, let fractionDigits): plan.decimal = (integerDigits, fractionDigits)
+                case .outsideDecimal(let integerDigits, let fractionDigits):
+                    plan.decimal = (integerDigits, fractionDigits)
+                    plan.checksNumbers = true
+                case .notANumber, .notFinite: plan.checksNumbers = true
                 case .inexactJSONNumber: plan.checksJSONNumbers = true
-                default: break
+                case .outsideDateRange: plan.checksDateRange = true
+                case .elementNeedsEscaping: plan.checksEscaping = true
+                case .multiDimensional, .lowerBoundNotOne: break
                 }
             }
             plans.append(plan)
@@ -299,12 +307,27 @@ public struct BinaryCopyRenderer: ~Copyable {
         let array = try ArrayValue(value)
         let plan = plans[index]
         let kind = plan.kind
-        if let size = BinaryValue.fixedSize(kind) {
-            for element in array.elementSequence {
-                if let element, element.count != size { throw .malformed("\(kind) array element of \(element.count) bytes, expected \(size)") }
+        // One pass: element sizes, and whether any check may hold (then all run, in order).
+        var mayFail = plan.hasChecks && (array.dimensions > 1 || (array.dimensions == 1 && array.dimension(0).lowerBound != 1))
+        let size = BinaryValue.fixedSize(kind)
+        for element in array.elementSequence {
+            guard let element else { continue }
+            if let size, element.count != size { throw .malformed("\(kind) array element of \(element.count) bytes, expected \(size)") }
+            guard plan.hasChecks && !mayFail else { continue }
+            switch kind {
+            case .text:
+                mayFail = element.count > plan.shortestLimit || (plan.checksEscaping && TextForms.needsJSONEscape(element))
+            case .numeric where plan.checksNumbers:
+                let numeric = try NumericValue(element)
+                mayFail = numeric.isSpecial || plan.decimal.map { numeric.exceeds(integerDigits: $0.integerDigits, fractionDigits: $0.fractionDigits) } == true
+            case .date, .timestamp, .timestamptz where plan.checksDateRange:
+                let base = element.baseAddress!
+                mayFail = BinaryValue.isOutsideStarRocks(kind, base) && !(plan.infinityAsNull && BinaryValue.isInfinite(kind, base))
+            default:
+                break
             }
         }
-        if plan.hasChecks { try applyArrayChecks(index, array) }
+        if mayFail { try applyArrayChecks(index, array) }
         scratch.removeAll()
         scratch.append(UInt8(ascii: "["))
         var first = true
@@ -330,7 +353,13 @@ public struct BinaryCopyRenderer: ~Copyable {
                                  into out: inout ByteBuffer) throws(BinaryCopyError) {
         let base = element.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!
         switch kind {
-        case .int2, .int4, .int8, .float4, .float8:
+        case .int2:
+            out.commit(DecimalDigits.write(signed: Int64(base.bigEndianInt16(at: 0)), to: out.reserve(20)))
+        case .int4:
+            out.commit(DecimalDigits.write(signed: Int64(base.bigEndianInt32(at: 0)), to: out.reserve(20)))
+        case .int8:
+            out.commit(DecimalDigits.write(signed: base.bigEndianInt64(at: 0), to: out.reserve(20)))
+        case .float4, .float8:
             try BinaryValue.writePostgresText(kind, element, into: &out)
         case .bool:
             out.append(base.load(as: UInt8.self) != 0 ? "true" : "false")

@@ -16,6 +16,7 @@ enum TestCluster {
     }
 
     static let server: Result<Server, Error> = Result {
+        stopClustersOfDeadRuns()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pg2sr-binary-\(getpid())").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let output = try run(["scripts/pg-cluster", "start", "--dir", dir, "--shared-buffers", "128MB"])
@@ -31,6 +32,18 @@ enum TestCluster {
               let port = Int(portField.dropFirst(5)) else { throw Failure("no ready line from scripts/pg-cluster: \(output)") }
         let password = try String(contentsOfFile: dir + "/password", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         return Server(port: port, password: password)
+    }
+
+    /// A run that crashed never reached its atexit handler: stop the cluster it left (its
+    /// directory names the dead test process).
+    static func stopClustersOfDeadRuns() {
+        let temporary = FileManager.default.temporaryDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix("pg2sr-binary-") {
+            guard let pid = Int32(name.dropFirst("pg2sr-binary-".count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let dir = temporary.appendingPathComponent(name).path
+            _ = try? run(["scripts/pg-cluster", "stop", "--dir", dir])
+            try? FileManager.default.removeItem(atPath: dir)
+        }
     }
 
     struct Failure: Error, CustomStringConvertible {

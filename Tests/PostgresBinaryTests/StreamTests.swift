@@ -114,3 +114,32 @@ import Testing
         #expect(String(decoding: try JSONEncoder().encode(ColumnEncoding(.int8)), as: UTF8.self) == #"{"kind":"int8"}"#)
     }
 }
+
+/// The JSON number check's fast pre-test equals the plain scan of the SQL's regular expression.
+@Suite struct JSONNumberTests {
+    @Test func theSkippingPretestEqualsThePlainScan() {
+        var random = FloatTextTests.SplitMix64(state: 5)
+        let alphabet = Array("0123456789..eE+-\" ,:{}[]ax".utf8)
+        for _ in 0..<100_000 {
+            let length = Int(random.next() % 60)
+            let text = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            text.withUnsafeBytes { bytes in
+                for exponents in [false, true] {
+                    #expect(JSONNumbers.mayHoldInexact(bytes, exponents: exponents) == JSONNumbers.mayHoldInexactByScanning(bytes, exponents: exponents),
+                            "\(String(decoding: text, as: UTF8.self)) exponents: \(exponents)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("0", true), ("-0", true), ("18446744073709551615", true), ("18446744073709551616", false), ("-9223372036854775808", true),
+        ("-9223372036854775809", false), ("1e308", true), ("1e309", false), ("1e-307", true), ("1e-308", false), ("0.1", true),
+        ("0.10000000000000000555", false), ("123456789012345678901234567890", false), ("1.5e300", true), ("9007199254740993", true),
+        ("9007199254740993.5", false), ("1E+2", true), ("100000000000000000000000000000000", true), ("0.30000000000000004", true),
+        ("99999999999999999999", false), ("1.7976931348623157e308", false),
+    ])
+    func numbersStarRocksHoldsExactly(literal: String, exact: Bool) {
+        #expect(Array(literal.utf8).withUnsafeBytes { JSONNumbers.isExact($0) } == exact)
+    }
+}

@@ -1,15 +1,8 @@
 /// Writing integers as ASCII decimal digits into raw memory: the building block of every
 /// number, date and time the renderer prints. Callers reserve the room (at most 20 digits + sign).
 enum DecimalDigits {
-    /// "00" "01" ... "99", two bytes per entry.
-    static let pairs: [UInt8] = {
-        var table: [UInt8] = []
-        for n in 0..<100 {
-            table.append(UInt8(48 + n / 10))
-            table.append(UInt8(48 + n % 10))
-        }
-        return table
-    }()
+    /// "00" "01" ... "99", two bytes per entry (a constant: no array, no reference counting).
+    static let pairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
     /// Number of decimal digits of `value` (1 for 0).
     @inline(__always) static func count(_ value: UInt64) -> Int {
@@ -29,16 +22,15 @@ enum DecimalDigits {
     @inline(__always) static func write(_ value: UInt64, width: Int, to p: UnsafeMutablePointer<UInt8>) {
         var v = value
         var end = width
-        pairs.withUnsafeBufferPointer { table in
-            while end >= 2 {
-                let pair = Int(v % 100) * 2
-                v /= 100
-                p[end - 1] = table[pair + 1]
-                p[end - 2] = table[pair]
-                end -= 2
-            }
-            if end == 1 { p[0] = UInt8(48 + v % 10) }
+        let table = pairs.utf8Start
+        while end >= 2 {
+            let pair = Int(v % 100) * 2
+            v /= 100
+            p[end - 1] = table[pair + 1]
+            p[end - 2] = table[pair]
+            end -= 2
         }
+        if end == 1 { p[0] = UInt8(48 + v % 10) }
     }
 
     /// Writes `value` at `p`; returns the number of bytes (at most 20).

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A CSV field exactly as PostgreSQL's `COPY ... (FORMAT csv, NULL '\N')` writes it
 /// (copyto.c, CopyAttributeOutCSV): quoted when it contains the delimiter `,`, the quote `"`, CR
 /// or LF, when it equals the NULL string `\N`, or — in a one-column COPY — when it is `\.`
@@ -52,16 +58,25 @@ enum CSVField {
         }
     }
 
+    /// Quoted, each quote doubled: the runs between quotes copied whole (memchr finds the quotes).
     static func writeQuoted(_ bytes: UnsafeRawBufferPointer, into output: inout ByteBuffer) {
         let p = output.reserve(2 * bytes.count + 2)
         p[0] = UInt8(ascii: "\"")
         var n = 1
-        for byte in bytes {
-            p[n] = byte
-            n += 1
-            if byte == UInt8(ascii: "\"") {
-                p[n] = byte
-                n += 1
+        if let base = bytes.baseAddress {
+            var start = 0
+            let count = bytes.count
+            while start < count {
+                let rest = count - start
+                let found = memchr(base + start, 0x22, rest).map { $0 - UnsafeMutableRawPointer(mutating: base + start) }
+                let run = found.map { $0 + 1 } ?? rest // through the quote
+                UnsafeMutableRawPointer(p + n).copyMemory(from: base + start, byteCount: run)
+                n += run
+                start += run
+                if found != nil {
+                    p[n] = UInt8(ascii: "\"")
+                    n += 1
+                }
             }
         }
         p[n] = UInt8(ascii: "\"")

@@ -6,6 +6,48 @@
 enum JSONNumbers {
     /// `text ~ '[0-9.]{16}'`, and for json also `|[eE][+-]?[0-9]{3}`.
     static func mayHoldInexact(_ text: UnsafeRawBufferPointer, exponents: Bool) -> Bool {
+        if exponents && hasLongExponent(text) { return true }
+        return hasRunOf16DigitsOrPoints(text)
+    }
+
+    @inline(__always) static func isDigitOrPoint(_ byte: UInt8) -> Bool { (byte >= 0x30 && byte <= 0x39) || byte == 0x2E }
+
+    /// A run of 16 bytes from [0-9.]: looks at every 16th byte first (a run must contain one).
+    static func hasRunOf16DigitsOrPoints(_ text: UnsafeRawBufferPointer) -> Bool {
+        let count = text.count
+        var i = 0
+        while i + 16 <= count {
+            guard isDigitOrPoint(text[i + 15]) else {
+                i += 16
+                continue
+            }
+            var start = i + 15
+            while start > i && isDigitOrPoint(text[start - 1]) { start -= 1 }
+            var end = i + 16
+            while end < count && end - start < 16 && isDigitOrPoint(text[end]) { end += 1 }
+            if end - start >= 16 { return true }
+            i = end + 1
+        }
+        return false
+    }
+
+    /// `[eE][+-]?[0-9]{3}` anywhere.
+    static func hasLongExponent(_ text: UnsafeRawBufferPointer) -> Bool {
+        let count = text.count
+        var i = 0
+        while i < count {
+            let byte = text[i]
+            i += 1
+            guard byte | 0x20 == UInt8(ascii: "e") else { continue }
+            var j = i
+            if j < count && (text[j] == UInt8(ascii: "+") || text[j] == UInt8(ascii: "-")) { j += 1 }
+            if j + 3 <= count && (j..<(j + 3)).allSatisfy({ text[$0] >= 0x30 && text[$0] <= 0x39 }) { return true }
+        }
+        return false
+    }
+
+    /// The plain scan both tests replace (kept as the reference the unit tests compare with).
+    static func mayHoldInexactByScanning(_ text: UnsafeRawBufferPointer, exponents: Bool) -> Bool {
         var run = 0
         let count = text.count
         var i = 0
