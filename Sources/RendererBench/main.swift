@@ -19,7 +19,7 @@ struct Family {
 }
 
 let families = [
-    Family(name: "integers", shape: "smallint, int, bigint", select: "(g % 32767)::int2 AS s, (g * 7919)::int4 AS i, g::int8 * 2654435761 AS b"),
+    Family(name: "integers", shape: "smallint, int, bigint", select: "(g % 32767)::int2 AS s, ((g::int8 * 7919) % 2147483647)::int4 AS i, g::int8 * 2654435761 AS b"),
     Family(name: "numeric", shape: "numeric(12,2), numeric (fits DECIMAL(38,10))",
            select: "round((random() * 1e8)::numeric, 2)::numeric(12,2) AS price, round(((random() - 0.5) * 1e6)::numeric, 4) AS amount"),
     Family(name: "floats", shape: "double precision ×2, real", select: "random() * 1e6 AS d, (random() * 1000)::float4 AS r, random() AS u"),
@@ -135,7 +135,8 @@ if let out = argument("--out") {
         PostgreSQL 15 into memory, then rendered on one thread \(repeats) times; the best run counts. "CSV" is
         the StarRocks CSV produced (what Stream Load receives), "binary in" the COPY bytes consumed. Every column
         is decoded (no SQL fallback) and carries the checks TypeMapping gives it. Machine: \(cpu), shared with
-        other work; figures, not assertions.
+        other work; figures, not assertions. For scale: issue 16 measured PostgreSQL's backend at 2.9–3.5 s of CPU
+        for a plain binary COPY of 2M orders-like rows, 1.5–1.75 µs per row.
 
         | family | columns | CSV MB/s | binary in MB/s | ns/row | CSV bytes/row |
         |---|---|---:|---:|---:|---:|
