@@ -184,12 +184,8 @@ public struct BinaryCopyRenderer: ~Copyable {
         try BinaryValue.checkSize(value, plan.kind)
         let base = value.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!
         switch plan.kind {
-        case .int2:
-            output.commit(DecimalDigits.write(signed: Int64(base.bigEndianInt16(at: 0)), to: output.reserve(20)))
-        case .int4:
-            output.commit(DecimalDigits.write(signed: Int64(base.bigEndianInt32(at: 0)), to: output.reserve(20)))
-        case .int8:
-            output.commit(DecimalDigits.write(signed: base.bigEndianInt64(at: 0), to: output.reserve(20)))
+        case .int2, .int4, .int8:
+            BinaryValue.writeInteger(plan.kind, base, into: &output)
         case .oid:
             output.commit(DecimalDigits.write(UInt64(base.bigEndianUInt32(at: 0)), to: output.reserve(20)))
         case .float4:
@@ -353,12 +349,8 @@ public struct BinaryCopyRenderer: ~Copyable {
                                  into out: inout ByteBuffer) throws(BinaryCopyError) {
         let base = element.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!
         switch kind {
-        case .int2:
-            out.commit(DecimalDigits.write(signed: Int64(base.bigEndianInt16(at: 0)), to: out.reserve(20)))
-        case .int4:
-            out.commit(DecimalDigits.write(signed: Int64(base.bigEndianInt32(at: 0)), to: out.reserve(20)))
-        case .int8:
-            out.commit(DecimalDigits.write(signed: base.bigEndianInt64(at: 0), to: out.reserve(20)))
+        case .int2, .int4, .int8:
+            BinaryValue.writeInteger(kind, base, into: &out)
         case .float4, .float8:
             try BinaryValue.writePostgresText(kind, element, into: &out)
         case .bool:

@@ -30,7 +30,7 @@ import PostgresClient
 
     @Test func typeMatrixIsByteIdentical() throws {
         let connection = try TestCluster.freshDatabase("matrix")
-        try connection.execute(MatrixFixture.sql)
+        try connection.execute(TestCluster.run(["Tests/integration/type_matrix_sql.py"])) // test_types.py's matrix
         let paths = try CopyPaths(connection, table: "matrix")
         try Self.expectIdentical(paths)
         // Every column test_types.py covers is decoded except the types without a decoder.

@@ -48,6 +48,72 @@ enum Ryu {
         return (top << (64 - distance)) | (sum >> distance)
     }
 
+    /// Step 1 of both: the value as m2 · 2^(e2 + 2) with two extra bits for the interval's bounds;
+    /// returns e2, mv = 4 m2, whether the lower bound is closer (mmShift 0 only for powers of two
+    /// above the smallest normal) and whether the bounds themselves read back (`strict` only).
+    @inline(__always)
+    static func decode<T: FixedWidthInteger & UnsignedInteger>(_ ieeeMantissa: T, _ ieeeExponent: UInt32, bias: Int32, mantissaBits: Int32,
+                                                               strict: Bool) -> (e2: Int32, mv: T, mmShift: T, acceptBounds: Bool) {
+        let e2 = (ieeeExponent == 0 ? 1 : Int32(ieeeExponent)) - bias - mantissaBits - 2
+        let m2 = ieeeExponent == 0 ? ieeeMantissa : (1 << mantissaBits) | ieeeMantissa
+        let mmShift: T = ieeeMantissa != 0 || ieeeExponent <= 1 ? 1 : 0
+        return (e2, 4 * m2, mmShift, strict && m2 & 1 == 0)
+    }
+
+    /// Step 4 of both: drop digits while the interval [vm, vp] still holds a shorter number, then
+    /// round vr (ties to even when the exact value is …50…0); `lastRemovedDigit` is a digit already
+    /// removed below vr (float4 computes one ahead). Returns the digits and how many were removed.
+    @inline(__always)
+    static func removeDigits<T: FixedWidthInteger & UnsignedInteger>(_ vr: T, _ vp: T, _ vm: T, vmIsTrailingZeros: Bool, vrIsTrailingZeros: Bool,
+                                                                     lastRemovedDigit: T, acceptBounds: Bool) -> (T, Int32) {
+        var (vr, vp, vm) = (vr, vp, vm)
+        var (vmIsTrailingZeros, vrIsTrailingZeros, lastRemovedDigit) = (vmIsTrailingZeros, vrIsTrailingZeros, lastRemovedDigit)
+        var removed: Int32 = 0
+        if vmIsTrailingZeros || vrIsTrailingZeros {
+            // The general case (rare).
+            while vp / 10 > vm / 10 {
+                vmIsTrailingZeros = vmIsTrailingZeros && vm % 10 == 0
+                vrIsTrailingZeros = vrIsTrailingZeros && lastRemovedDigit == 0
+                lastRemovedDigit = vr % 10
+                vr /= 10
+                vp /= 10
+                vm /= 10
+                removed += 1
+            }
+            if vmIsTrailingZeros {
+                while vm % 10 == 0 {
+                    vrIsTrailingZeros = vrIsTrailingZeros && lastRemovedDigit == 0
+                    lastRemovedDigit = vr % 10
+                    vr /= 10
+                    vp /= 10
+                    vm /= 10
+                    removed += 1
+                }
+            }
+            if vrIsTrailingZeros && lastRemovedDigit == 5 && vr % 2 == 0 {
+                lastRemovedDigit = 4 // exactly half way: round to even
+            }
+            let roundUp = (vr == vm && (!acceptBounds || !vmIsTrailingZeros)) || lastRemovedDigit >= 5
+            return (vr + (roundUp ? 1 : 0), removed)
+        }
+        // The common case: two digits at a time first (the last removed digit decides the rounding).
+        if vp / 100 > vm / 100 {
+            lastRemovedDigit = vr % 100 / 10
+            vr /= 100
+            vp /= 100
+            vm /= 100
+            removed += 2
+        }
+        while vp / 10 > vm / 10 {
+            lastRemovedDigit = vr % 10
+            vr /= 10
+            vp /= 10
+            vm /= 10
+            removed += 1
+        }
+        return (vr + (vr == vm || lastRemovedDigit >= 5 ? 1 : 0), removed)
+    }
+
     // MARK: - float8
 
     /// Shortest digits of a finite, non-zero float8 given its biased exponent and stored mantissa.
@@ -67,18 +133,7 @@ enum Ryu {
             }
         }
 
-        let e2: Int32
-        let m2: UInt64
-        if ieeeExponent == 0 {
-            e2 = 1 - 1023 - 52 - 2
-            m2 = ieeeMantissa
-        } else {
-            e2 = Int32(ieeeExponent) - 1023 - 52 - 2
-            m2 = (1 << 52) | ieeeMantissa
-        }
-        let acceptBounds = strict && m2 & 1 == 0
-        let mv = 4 * m2
-        let mmShift: UInt64 = ieeeMantissa != 0 || ieeeExponent <= 1 ? 1 : 0
+        let (e2, mv, mmShift, acceptBounds) = decode(ieeeMantissa, ieeeExponent, bias: 1023, mantissaBits: 52, strict: strict)
 
         var vr: UInt64, vp: UInt64, vm: UInt64
         let e10: Int32
@@ -126,53 +181,8 @@ enum Ryu {
             }
         }
 
-        var removed: Int32 = 0
-        var lastRemovedDigit: UInt64 = 0
-        let output: UInt64
-        if vmIsTrailingZeros || vrIsTrailingZeros {
-            // The general case (rare).
-            while vp / 10 > vm / 10 {
-                vmIsTrailingZeros = vmIsTrailingZeros && vm % 10 == 0
-                vrIsTrailingZeros = vrIsTrailingZeros && lastRemovedDigit == 0
-                lastRemovedDigit = vr % 10
-                vr /= 10
-                vp /= 10
-                vm /= 10
-                removed += 1
-            }
-            if vmIsTrailingZeros {
-                while vm % 10 == 0 {
-                    vrIsTrailingZeros = vrIsTrailingZeros && lastRemovedDigit == 0
-                    lastRemovedDigit = vr % 10
-                    vr /= 10
-                    vp /= 10
-                    vm /= 10
-                    removed += 1
-                }
-            }
-            if vrIsTrailingZeros && lastRemovedDigit == 5 && vr % 2 == 0 {
-                lastRemovedDigit = 4 // exactly half way: round to even
-            }
-            let roundUp = (vr == vm && (!acceptBounds || !vmIsTrailingZeros)) || lastRemovedDigit >= 5
-            output = vr + (roundUp ? 1 : 0)
-        } else {
-            var roundUp = false
-            if vp / 100 > vm / 100 {
-                roundUp = vr % 100 >= 50
-                vr /= 100
-                vp /= 100
-                vm /= 100
-                removed += 2
-            }
-            while vp / 10 > vm / 10 {
-                roundUp = vr % 10 >= 5
-                vr /= 10
-                vp /= 10
-                vm /= 10
-                removed += 1
-            }
-            output = vr + (vr == vm || roundUp ? 1 : 0)
-        }
+        let (output, removed) = removeDigits(vr, vp, vm, vmIsTrailingZeros: vmIsTrailingZeros, vrIsTrailingZeros: vrIsTrailingZeros,
+                                             lastRemovedDigit: 0, acceptBounds: acceptBounds)
         return ShortestDecimal(mantissa: output, exponent: e10 + removed)
     }
 
@@ -199,20 +209,9 @@ enum Ryu {
     /// Shortest digits of a finite, non-zero float4 given its biased exponent and stored mantissa.
     static func shortest(mantissa ieeeMantissa: UInt32, exponent ieeeExponent: UInt32, strict: Bool = false) -> ShortestDecimal {
         let bitcount = ryuPow5Bitcount - 64
-        let e2: Int32
-        let m2: UInt32
-        if ieeeExponent == 0 {
-            e2 = 1 - 127 - 23 - 2
-            m2 = ieeeMantissa
-        } else {
-            e2 = Int32(ieeeExponent) - 127 - 23 - 2
-            m2 = (1 << 23) | ieeeMantissa
-        }
-        let acceptBounds = strict && m2 & 1 == 0
-        let mv = 4 * m2
-        let mp = 4 * m2 + 2
-        let mmShift: UInt32 = ieeeMantissa != 0 || ieeeExponent <= 1 ? 1 : 0
-        let mm = 4 * m2 - 1 - mmShift
+        let (e2, mv, mmShift, acceptBounds) = decode(ieeeMantissa, ieeeExponent, bias: 127, mantissaBits: 23, strict: strict)
+        let mp = mv + 2
+        let mm = mv - 1 - mmShift
 
         var vr: UInt32, vp: UInt32, vm: UInt32
         let e10: Int32
@@ -266,43 +265,8 @@ enum Ryu {
             }
         }
 
-        var removed: Int32 = 0
-        let output: UInt32
-        if vmIsTrailingZeros || vrIsTrailingZeros {
-            while vp / 10 > vm / 10 {
-                vmIsTrailingZeros = vmIsTrailingZeros && vm % 10 == 0
-                vrIsTrailingZeros = vrIsTrailingZeros && lastRemovedDigit == 0
-                lastRemovedDigit = vr % 10
-                vr /= 10
-                vp /= 10
-                vm /= 10
-                removed += 1
-            }
-            if vmIsTrailingZeros {
-                while vm % 10 == 0 {
-                    vrIsTrailingZeros = vrIsTrailingZeros && lastRemovedDigit == 0
-                    lastRemovedDigit = vr % 10
-                    vr /= 10
-                    vp /= 10
-                    vm /= 10
-                    removed += 1
-                }
-            }
-            if vrIsTrailingZeros && lastRemovedDigit == 5 && vr % 2 == 0 {
-                lastRemovedDigit = 4
-            }
-            let roundUp = (vr == vm && (!acceptBounds || !vmIsTrailingZeros)) || lastRemovedDigit >= 5
-            output = vr + (roundUp ? 1 : 0)
-        } else {
-            while vp / 10 > vm / 10 {
-                lastRemovedDigit = vr % 10
-                vr /= 10
-                vp /= 10
-                vm /= 10
-                removed += 1
-            }
-            output = vr + (vr == vm || lastRemovedDigit >= 5 ? 1 : 0)
-        }
+        let (output, removed) = removeDigits(vr, vp, vm, vmIsTrailingZeros: vmIsTrailingZeros, vrIsTrailingZeros: vrIsTrailingZeros,
+                                             lastRemovedDigit: lastRemovedDigit, acceptBounds: acceptBounds)
         return ShortestDecimal(mantissa: UInt64(output), exponent: e10 + removed)
     }
 }

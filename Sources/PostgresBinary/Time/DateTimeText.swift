@@ -98,21 +98,27 @@ enum DateTimeText {
         return n
     }
 
-    /// time_out: `HH:MM:SS` and the fraction without trailing zeros.
-    static func writeTime(_ micros: Int64, to p: UnsafeMutablePointer<UInt8>) -> Int {
+    /// Microseconds as hours, minutes, seconds and microseconds, each truncated toward zero (so
+    /// each has the sign of `micros`), as dt2time and interval2itm split them.
+    @inline(__always) static func clock(_ micros: Int64) -> (hour: Int64, minute: Int64, second: Int32, fraction: Int32) {
         var time = micros
         let hour = time / 3_600_000_000
         time -= hour * 3_600_000_000
         let minute = time / 60_000_000
         time -= minute * 60_000_000
         let second = time / 1_000_000
-        let fraction = time - second * 1_000_000
+        return (hour, minute, Int32(second), Int32(time - second * 1_000_000))
+    }
+
+    /// time_out: `HH:MM:SS` and the fraction without trailing zeros.
+    static func writeTime(_ micros: Int64, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        let (hour, minute, second, fraction) = clock(micros)
         var n = DecimalDigits.write(hour.magnitude, minimumWidth: 2, to: p)
         p[n] = UInt8(ascii: ":")
         DecimalDigits.write(minute.magnitude, width: 2, to: p + n + 1)
         p[n + 3] = UInt8(ascii: ":")
         n += 4
-        n += writeSeconds(Int32(second), Int32(fraction), to: p + n)
+        n += writeSeconds(second, fraction, to: p + n)
         return n
     }
 

@@ -13,14 +13,8 @@ struct IntervalValue {
 
     /// interval2itm: every field truncated toward zero, so each has the sign of its part.
     var fields: (year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int32, fraction: Int32) {
-        var time = microseconds
-        let hour = time / 3_600_000_000
-        time -= hour * 3_600_000_000
-        let minute = time / 60_000_000
-        time -= minute * 60_000_000
-        let second = time / 1_000_000
-        time -= second * 1_000_000
-        return (Int64(months / 12), Int64(months % 12), Int64(days), hour, minute, Int32(second), Int32(time))
+        let clock = DateTimeText.clock(microseconds)
+        return (Int64(months / 12), Int64(months % 12), Int64(days), clock.hour, clock.minute, clock.second, clock.fraction)
     }
 
     static let maxLength = 128
@@ -82,20 +76,18 @@ struct IntervalValue {
     func writeDebezium(to p: UnsafeMutablePointer<UInt8>) -> Int {
         let f = fields
         var n = p.copy("P")
-        n += DecimalDigits.write(signed: f.year, to: p + n)
-        p[n] = UInt8(ascii: "Y")
+        func field(_ value: Int64, _ unit: UnicodeScalar) {
+            n += DecimalDigits.write(signed: value, to: p + n)
+            p[n] = UInt8(ascii: unit)
+            n += 1
+        }
+        field(f.year, "Y")
+        field(f.month, "M")
+        field(f.day, "D")
+        p[n] = UInt8(ascii: "T")
         n += 1
-        n += DecimalDigits.write(signed: f.month, to: p + n)
-        p[n] = UInt8(ascii: "M")
-        n += 1
-        n += DecimalDigits.write(signed: f.day, to: p + n)
-        n += (p + n).copy("DT")
-        n += DecimalDigits.write(signed: f.hour, to: p + n)
-        p[n] = UInt8(ascii: "H")
-        n += 1
-        n += DecimalDigits.write(signed: f.minute, to: p + n)
-        p[n] = UInt8(ascii: "M")
-        n += 1
+        field(f.hour, "H")
+        field(f.minute, "M")
         n += Self.writeDebeziumSeconds(Double(f.second) + Double(f.fraction) / 1_000_000, to: p + n)
         p[n] = UInt8(ascii: "S")
         return n + 1

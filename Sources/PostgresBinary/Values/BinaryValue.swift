@@ -71,6 +71,17 @@ enum BinaryValue {
         }
     }
 
+    /// int2, int4 or int8 in decimal.
+    @inline(__always) static func writeInteger(_ kind: ColumnEncoding.Kind, _ base: UnsafeRawPointer, into out: inout ByteBuffer) {
+        let value: Int64
+        switch kind {
+        case .int2: value = Int64(base.bigEndianInt16(at: 0))
+        case .int4: value = Int64(base.bigEndianInt32(at: 0))
+        default: value = base.bigEndianInt64(at: 0)
+        }
+        out.commit(DecimalDigits.write(signed: value, to: out.reserve(20)))
+    }
+
     /// Whether a date/timestamp value is ±infinity.
     @inline(__always) static func isInfinite(_ kind: ColumnEncoding.Kind, _ base: UnsafeRawPointer) -> Bool {
         switch kind {
