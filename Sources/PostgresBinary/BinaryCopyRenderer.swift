@@ -316,8 +316,8 @@ public struct BinaryCopyRenderer: ~Copyable {
             case .numeric where plan.checksNumbers:
                 let numeric = try NumericValue(element)
                 mayFail = numeric.isSpecial || plan.decimal.map { numeric.exceeds(integerDigits: $0.integerDigits, fractionDigits: $0.fractionDigits) } == true
-            case .date, .timestamp, .timestamptz where plan.checksDateRange:
-                let base = element.baseAddress!
+            case .date, .timestamp, .timestamptz:
+                guard plan.checksDateRange, let base = element.baseAddress else { break }
                 mayFail = BinaryValue.isOutsideStarRocks(kind, base) && !(plan.infinityAsNull && BinaryValue.isInfinite(kind, base))
             default:
                 break
@@ -456,3 +456,6 @@ public struct BinaryCopyRenderer: ~Copyable {
         }
     }
 }
+
+/// Noncopyable and without shared state: a worker thread may take it over.
+extension BinaryCopyRenderer: @unchecked Sendable {}

@@ -68,3 +68,6 @@ public struct ByteBuffer: ~Copyable {
         capacity = newCapacity
     }
 }
+
+/// Noncopyable: one owner at a time, so handing it to another thread hands over the memory.
+extension ByteBuffer: @unchecked Sendable {}

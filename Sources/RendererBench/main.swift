@@ -136,7 +136,8 @@ if let out = argument("--out") {
         the StarRocks CSV produced (what Stream Load receives), "binary in" the COPY bytes consumed. Every column
         is decoded (no SQL fallback) and carries the checks TypeMapping gives it. Machine: \(cpu), shared with
         other work; figures, not assertions. For scale: issue 16 measured PostgreSQL's backend at 2.9–3.5 s of CPU
-        for a plain binary COPY of 2M orders-like rows, 1.5–1.75 µs per row.
+        for a plain binary COPY of 2M orders-like rows, 1.5–1.75 µs per row. On this shared 2-core machine
+        the same family varied by up to ±30% between invocations (other builds and tests running).
 
         | family | columns | CSV MB/s | binary in MB/s | ns/row | CSV bytes/row |
         |---|---|---:|---:|---:|---:|

@@ -40,7 +40,7 @@ import PostgresClient
         for e in -1074...1023 { doubles.append(Double(sign: .plus, exponent: e, significand: 1)) }
         for k in -324...308 { if let v = Double("1e\(k)") { doubles += [v, v.nextUp, v.nextDown, -v] } }
         for n in 1..<3000 { doubles += [Double(n) / 3, Double(n) * 1e13 + 0.5, 1 / Double(n)] }
-        doubles += [0, -0.0, 0.1, 1e15, 1e16, 9007199254740993, 1.7976931348623157e308, 5e-324, 2.2250738585072014e-308]
+        doubles += [0, -0.0, 0.1, 1e15, 1e16, Double("9007199254740993")!, 1.7976931348623157e308, .leastNonzeroMagnitude, 2.2250738585072014e-308]
         doubles = doubles.filter(\.isFinite)
         var floats: [Float] = []
         for _ in 0..<60_000 { floats.append(Float(bitPattern: UInt32(truncatingIfNeeded: random.next()))) }

@@ -21,10 +21,11 @@ struct NumericValue {
         guard ndigits >= 0, bytes.count == 8 + 2 * ndigits else {
             throw .malformed("numeric value of \(bytes.count) bytes for \(ndigits) digits")
         }
-        guard [Self.positive, Self.negative, Self.nan, Self.plusInfinity, Self.minusInfinity].contains(sign), dscale >= 0 else {
+        let knownSign = sign == Self.positive || sign == Self.negative || sign == Self.nan || sign == Self.plusInfinity || sign == Self.minusInfinity
+        guard knownSign, dscale >= 0 else {
             throw .malformed("numeric value with sign 0x\(String(sign, radix: 16)) and scale \(dscale)")
         }
-        for i in 0..<ndigits where !(0...9999).contains(digit(i)) {
+        for i in 0..<ndigits where digit(i) < 0 || digit(i) > 9999 {
             throw .malformed("numeric digit \(digit(i)) outside 0...9999")
         }
     }
