@@ -71,6 +71,7 @@ public enum TypeMapping {
         let verify = rendering.nullWhen.map { "CASE WHEN \($0) THEN NULL ELSE (\(rendering.value))::text END" } ?? rendering.value
         mapping.verifyExpression = verify == mapping.selectExpression ? nil : verify
         mapping.cdcExpression = rendering.cdc
+        mapping.binaryEncoding = castOverride == nil ? binaryEncoding(column, rendering, target: target, policy: policy) : .rendered
         if rendering.nullWhen != nil && mapping.keyPosition == 0 { mapping.nullable = true }
         if mapping.keyPosition > 0 { try checkKeyType(mapping, table: table) }
         return mapping
