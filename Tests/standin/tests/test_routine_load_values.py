@@ -2,6 +2,7 @@
 not a row (FileScanner::materialize → the scan fails; RoutineLoadJob.afterAborted pauses only for
 a reason containing PAUSE or "Offset out of range", else the next task retries the same messages)."""
 import json
+import re
 
 from test_routine_load import DB, create_job, new_topic, produce, rl, show, wait_for, wait_state  # noqa: F401
 
@@ -19,7 +20,8 @@ def test_assert_true_aborts_the_task_and_the_job_keeps_retrying(rl, kafka):
     r = wait_for(lambda: (lambda x: x if json.loads(x["Statistic"])["abortedTaskNum"] >= 2 else None)(
         show(rl, f"{DB}.gjob")), 20, "two aborted tasks")
     assert r["State"] == "RUNNING"
-    assert r["OtherMsg"] == "Expr evaluate meet error: pg2sr: bad value"
+    # setOtherMsg prefixes the time: "[yyyy-MM-dd HH:mm:ss] <reason>".
+    assert re.fullmatch(r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] Expr evaluate meet error: pg2sr: bad value", r["OtherMsg"])
     assert r["Progress"] == '{"0":"OFFSET_ZERO"}'      # converted at scheduling; nothing of the batch was committed
     assert json.loads(r["Statistic"])["loadedRows"] == 0
     assert rl.sql(f"SELECT count(*) FROM {DB}.g") == [(0,)]
