@@ -41,12 +41,15 @@ let package = Package(
         .executableTarget(name: "SQLEmbedder"),
         .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["SQLEmbedder"]),
 
+        // PostgreSQL's binary COPY rendered as StarRocks CSV; pure Swift, no dependencies.
+        .target(name: "PostgresBinary"),
+
         // Support: errors and exit codes, the log and its secret redaction, the embedded SQL with
         // quoted placeholders, cancellation and dedicated threads. No C library, no pg2sr concept.
         .target(name: "Pg2srSupport", plugins: ["EmbedSQL"]),
         // Model: plain values every layer shares — table names, source columns, the type mapping,
         // the seed plan, the run record, labels. No I/O.
-        .target(name: "Pg2srModel", dependencies: ["Pg2srSupport"]),
+        .target(name: "Pg2srModel", dependencies: ["Pg2srSupport", "PostgresBinary"]),
         // Source: PostgreSQL — sessions, catalog, selection, snapshots, locks, chunk planning, the
         // COPY statement, the replication slot and publication of the CDC handoff.
         .target(name: "Pg2srSource", dependencies: ["Pg2srModel", "Pg2srSupport", "PostgresClient"]),
@@ -71,8 +74,17 @@ let package = Package(
 
         // Unit tests: pure logic, no service (`swift test --filter Pg2srTests`).
         .testTarget(name: "Pg2srTests",
-                    dependencies: ["Pg2srSupport", "Pg2srModel", "Pg2srSource", "Pg2srTarget", "Pg2srPipeline", "Pg2srCDC", "Pg2srVerify"]),
+                    dependencies: ["Pg2srSupport", "Pg2srModel", "Pg2srSource", "Pg2srTarget", "Pg2srPipeline", "Pg2srCDC", "Pg2srVerify",
+                                   "PostgresBinary"]),
         // Tests of the wrappers against real services they start themselves (`--filter Pg2srServiceTests`).
         .testTarget(name: "Pg2srServiceTests", dependencies: ["KafkaClient", "Pg2srSupport"]),
+        // The binary COPY renderer's unit tests (no service).
+        .testTarget(name: "PostgresBinaryTests", dependencies: ["PostgresBinary"]),
+        // Starts a throwaway PostgreSQL (scripts/pg-cluster): old and new COPY paths compared byte for byte.
+        .testTarget(name: "PostgresBinaryServiceTests",
+                    dependencies: ["PostgresBinary", "Pg2srModel", "Pg2srSource", "Pg2srSupport", "PostgresClient"]),
+        // MB/s of CSV the renderer produces per type family (bench/renderer.md).
+        .executableTarget(name: "RendererBench",
+                          dependencies: ["PostgresBinary", "PostgresClient", "Pg2srModel", "Pg2srSource", "Pg2srSupport"]),
     ]
 )

@@ -89,7 +89,7 @@ import Testing
 
     @Test func temporalTextFormsAreDebeziums() throws {
         #expect(try TypeMapping.map(column("time"), of: table).verifyRendering == "(\"c\" + interval '0 s')::text || 'Z'")
-        #expect(try TypeMapping.map(column("timetz"), of: table).verifyRendering == "((\"c\" AT TIME ZONE 'UTC')::time + interval '0 s')::text || 'Z'")
+        #expect(try TypeMapping.map(column("timetz"), of: table).verifyRendering == "(\"c\" AT TIME ZONE 'UTC')::time::text || 'Z'")
         let interval = try TypeMapping.map(column("interval"), of: table).verifyRendering
         #expect(interval.hasPrefix("'P' || extract(year from \"c\")::bigint || 'Y'"))
         #expect(interval.contains("trim_scale(trunc(") && interval.contains("::float8"))

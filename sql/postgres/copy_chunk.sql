@@ -1,5 +1,5 @@
--- The COPY one chunk runs: {{columns}} is the mapping's rendered SELECT list, {{from}} the table
--- (ONLY for a plain table) with the subqueries computed once per row, {{where}} the chunk's range
--- and the user's --where, or empty. CSV with \N for NULL: StreamLoadFormat tells StarRocks how
--- to read it.
-COPY (SELECT {{columns}} FROM {{from}}{{where}}) TO STDOUT (FORMAT csv, NULL '\N', ENCODING 'UTF8')
+-- The COPY one chunk runs on the text path: {{select}} is CopyStatement.select — the mapping's
+-- rendered SELECT list over the table (ONLY for a plain table) with the subqueries computed once per
+-- row, the chunk's range and the user's --where. CSV with \N for NULL: StreamLoadFormat tells
+-- StarRocks how to read it.
+COPY ({{select}}) TO STDOUT (FORMAT csv, NULL '\N', ENCODING 'UTF8')

@@ -1,4 +1,5 @@
 // How one PostgreSQL column lands in StarRocks: the mapping every path shares.
+import PostgresBinary
 
 /// How one PostgreSQL column lands in StarRocks. The same mapping drives the DDL, the
 /// snapshot's COPY SELECT list, (for CDC) the Routine Load column expressions and `pg2sr
@@ -42,6 +43,11 @@ public struct ColumnMapping: Codable, Sendable, Equatable {
         public var alias: String
         public var expression: String
     }
+
+    /// How a binary COPY carries the column for PostgresBinary to decode, check and render into the
+    /// same text as `selectExpression` (`.rendered`: the COPY selects `selectExpression` as text).
+    /// nil in run records written before it existed: treat as `.rendered`.
+    public var binaryEncoding: ColumnEncoding? = nil
 
     /// What `pg2sr verify` evaluates in PostgreSQL for this column.
     public var verifyRendering: String { verifyExpression ?? selectExpression }

@@ -78,8 +78,9 @@ extension TypeMapping {
             // an interval wraps a time at midnight).
             return Rendering(type: "VARCHAR(32)", value: "(\(c) + interval '0 s')::text || 'Z'")
         case "timetz":
-            // Debezium converts to UTC (withOffsetSameInstant) and prints ISO_OFFSET_TIME; 24:00:00 as time.
-            return Rendering(type: "VARCHAR(32)", value: "((\(c) AT TIME ZONE 'UTC')::time + interval '0 s')::text || 'Z'")
+            // Debezium converts to UTC (withOffsetSameInstant) and prints ISO_OFFSET_TIME; AT TIME
+            // ZONE wraps 24:00:00 into the day as Debezium does.
+            return Rendering(type: "VARCHAR(32)", value: "(\(c) AT TIME ZONE 'UTC')::time::text || 'Z'")
         case "interval":
             return Rendering(type: "VARCHAR(64)", value: debeziumInterval(c))
         case "inet":

@@ -60,9 +60,12 @@ extension TypeMapping {
         ]
     }
 
+    /// StarRocks' 16 MB JSON limit less the two bytes of the brackets the load parses the text in
+    /// (`jsonValue`).
+    static let jsonTextLimit = 16_777_214
+
     static func jsonSizeRejects(_ text: String) -> [ValueGuard.Reject] {
-        // The load parses `[` + text + `]` (`jsonValue`): two bytes of the 16 MB go to the brackets.
-        [ValueGuard.Reject(condition: "octet_length(\(text)) > 16777214", reason: "JSON value larger than 16 MB (StarRocks JSON limit)", value: "left(\(text), 40)")]
+        [ValueGuard.Reject(condition: "octet_length(\(text)) > \(jsonTextLimit)", reason: "JSON value larger than 16 MB (StarRocks JSON limit)", value: "left(\(text), 40)")]
     }
 
     // MARK: - Temporal text forms

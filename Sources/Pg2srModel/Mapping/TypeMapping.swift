@@ -75,6 +75,7 @@ public enum TypeMapping {
             mapping.loadExpression = rendering.type == "JSON" ? jsonValue : binaryValue
         }
         mapping.cdc = cdc(column, mapping: mapping, castOverride: castOverride, policy: policy)
+        mapping.binaryEncoding = castOverride == nil ? binaryEncoding(column, rendering, target: target, policy: policy) : .rendered
         if rendering.nullWhen != nil && mapping.keyPosition == 0 { mapping.nullable = true }
         if mapping.keyPosition > 0 { try checkKeyType(mapping, table: table) }
         return mapping
